@@ -1,0 +1,67 @@
+import { z } from "zod";
+import { OPERATOR_SLUGS, SECTOR_SLUGS, type OperatorSlug, type SectorSlug } from "./catalog";
+
+export interface SlugListParse<T extends string> {
+  /** Known slugs in the order given, without repeats. */
+  slugs: T[];
+  /** Slugs that are not in the vocabulary, as the caller wrote them. */
+  unknown: string[];
+}
+
+/**
+ * Splits a comma-separated list of slugs ("china-mobile,china-unicom") and sorts the known
+ * from the unknown. The API turns unknown slugs into a 400; the dashboard URL drops them
+ * with a notice. Both need the same split, so it lives here once.
+ */
+export function parseSlugList<T extends string>(
+  raw: string | null | undefined,
+  allowed: readonly T[],
+): SlugListParse<T> {
+  const slugs: T[] = [];
+  const unknown: string[] = [];
+  for (const part of (raw ?? "").split(",")) {
+    const slug = part.trim().toLowerCase();
+    if (slug === "") continue;
+    if ((allowed as readonly string[]).includes(slug)) {
+      if (!slugs.includes(slug as T)) slugs.push(slug as T);
+    } else if (!unknown.includes(slug)) {
+      unknown.push(slug);
+    }
+  }
+  return { slugs, unknown };
+}
+
+function slugListParam<T extends string>(kind: string, allowed: readonly T[]) {
+  return z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      const { slugs, unknown } = parseSlugList(raw, allowed);
+      if (unknown.length > 0) {
+        const names = unknown.map((slug) => `'${slug}'`).join(", ");
+        ctx.addIssue({
+          code: "custom",
+          message: `unknown ${kind} ${names}; expected one of ${allowed.join(", ")}`,
+        });
+        return z.NEVER;
+      }
+      return slugs;
+    });
+}
+
+/** `?operator=a,b` as sent over HTTP; empty or missing means "all". */
+export const operatorListParam = slugListParam<OperatorSlug>("operator", OPERATOR_SLUGS);
+/** `?sector=a,b` as sent over HTTP; empty or missing means "all". */
+export const sectorListParam = slugListParam<SectorSlug>("sector", SECTOR_SLUGS);
+
+export const seriesFilterQuerySchema = z.object({
+  operator: operatorListParam,
+  sector: sectorListParam,
+});
+
+export interface SeriesFilter {
+  /** Empty means every operator. */
+  operators: OperatorSlug[];
+  /** Empty means every sector. */
+  sectors: SectorSlug[];
+}

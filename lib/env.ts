@@ -1,0 +1,81 @@
+import { z } from "zod";
+
+/**
+ * The one place configuration is read. Every variable is validated at start; a bad value
+ * stops the process with a message naming the variable. README.md lists them all.
+ */
+const emptyAsUnset = (value: unknown) => (value === "" ? undefined : value);
+
+const port = (fallback: number) =>
+  z.preprocess(
+    emptyAsUnset,
+    z.coerce
+      .number({ error: "expected a port number" })
+      .int("expected a whole port number")
+      .min(0, "expected a port between 0 and 65535")
+      .max(65535, "expected a port between 0 and 65535")
+      .default(fallback),
+  );
+
+const positiveNumber = (fallback: number, what: string) =>
+  z.preprocess(
+    emptyAsUnset,
+    z.coerce.number({ error: `expected ${what}` }).positive(`expected ${what} greater than 0`).default(fallback),
+  );
+
+const envSchema = z.object({
+  NODE_ENV: z.preprocess(emptyAsUnset, z.enum(["development", "production", "test"]).default("production")),
+  PORT: port(3000),
+  HOST: z.preprocess(emptyAsUnset, z.string().default("0.0.0.0")),
+  DATABASE_URL: z.preprocess(
+    emptyAsUnset,
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, "expected a postgres:// or postgresql:// connection string")
+      .optional(),
+  ),
+  /** Where the embedded PostgreSQL keeps its data when DATABASE_URL is unset. */
+  PULSE_DATA_DIR: z.preprocess(emptyAsUnset, z.string().default(".data")),
+  EMBEDDED_PG_PORT: port(54329),
+  LOG_LEVEL: z.preprocess(emptyAsUnset, z.enum(["debug", "info", "warn", "error"]).default("info")),
+  /** Milliseconds between simulator ticks. */
+  SIM_TICK_MS: z.preprocess(
+    emptyAsUnset,
+    z.coerce.number({ error: "expected milliseconds" }).int("expected whole milliseconds").min(10, "expected at least 10 ms").max(60_000, "expected at most 60000 ms").default(1000),
+  ),
+  /** Simulated seconds per real second: 60 shows an hour of traffic in a minute. */
+  SIM_SPEED: positiveNumber(1, "a speed factor"),
+  /** Seeds the simulator; processes with the same seed produce the same series. */
+  SIM_SEED: z.preprocess(emptyAsUnset, z.string().min(1).default("m2m-pulse")),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export class EnvError extends Error {
+  override name = "EnvError";
+}
+
+/** Parses an environment; throws EnvError naming every bad variable. */
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const result = envSchema.safeParse(source);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const variable = String(issue.path[0] ?? "?");
+    const given = source[variable];
+    return `${variable}: ${issue.message}${given === undefined ? "" : ` (got '${given}')`}`;
+  });
+  throw new EnvError(`invalid configuration: ${problems.join("; ")}`);
+}
+
+const cache = globalThis as typeof globalThis & { __pulseEnv?: Env };
+
+/** The validated environment of this process, parsed once. */
+export function getEnv(): Env {
+  cache.__pulseEnv ??= parseEnv(process.env);
+  return cache.__pulseEnv;
+}
+
+/** For the start sequence, which changes DATABASE_URL after starting the embedded database. */
+export function resetEnvCache(): void {
+  delete cache.__pulseEnv;
+}

@@ -1,0 +1,22 @@
+import { queryOptions } from "@tanstack/react-query";
+import { baselinesResponseSchema } from "@/lib/contracts/baselines";
+import type { SeriesFilter } from "@/lib/contracts/filters";
+import { fetchJson } from "./fetch-json";
+
+export const ALL_SERIES: SeriesFilter = { operators: [], sectors: [] };
+
+export function filterSearchParams(filter: SeriesFilter): URLSearchParams {
+  const params = new URLSearchParams();
+  if (filter.operators.length) params.set("operator", filter.operators.join(","));
+  if (filter.sectors.length) params.set("sector", filter.sectors.join(","));
+  return params;
+}
+
+/** Report baselines change only when the seed does; they never go stale on screen. */
+export function baselinesQueryOptions(filter: SeriesFilter = ALL_SERIES) {
+  return queryOptions({
+    queryKey: ["baselines", filter.operators, filter.sectors] as const,
+    queryFn: ({ signal }) => fetchJson(`/api/baselines?${filterSearchParams(filter)}`, baselinesResponseSchema, signal),
+    staleTime: Infinity,
+  });
+}

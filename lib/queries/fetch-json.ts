@@ -1,0 +1,13 @@
+import type { z } from "zod";
+import { apiErrorBodySchema } from "@/lib/contracts/api";
+
+/** GETs one of our API routes and validates the answer against its contract. */
+export async function fetchJson<Schema extends z.ZodType>(url: string, schema: Schema, signal?: AbortSignal): Promise<z.output<Schema>> {
+  const response = await fetch(url, { signal, headers: { accept: "application/json" } });
+  const body: unknown = await response.json().catch(() => undefined);
+  if (!response.ok) {
+    const error = apiErrorBodySchema.safeParse(body);
+    throw new Error(error.success ? error.data.error.message : `${url} answered ${response.status}`);
+  }
+  return schema.parse(body);
+}

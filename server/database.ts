@@ -1,0 +1,37 @@
+import path from "node:path";
+import { ensureDatabaseExists } from "@/lib/db/admin";
+import type { DatabaseKind } from "@/lib/db/client";
+import { startEmbeddedPostgres } from "@/lib/db/embedded";
+import { resetEnvCache, type Env } from "@/lib/env";
+import { createLogger } from "@/lib/logger";
+import type { Lifecycle } from "./lifecycle";
+
+const log = createLogger("server");
+const EMBEDDED_DATABASE_NAME = "m2m_pulse";
+
+function describe(url: string): string {
+  const parsed = new URL(url);
+  return `${parsed.hostname}:${parsed.port || 5432}${parsed.pathname}`;
+}
+
+/**
+ * The database this process uses: DATABASE_URL when set, otherwise an embedded PostgreSQL
+ * started here (and stopped by `lifecycle`). Logs which one it is.
+ */
+export async function provideDatabase(env: Env, lifecycle: Lifecycle): Promise<{ url: string; kind: DatabaseKind }> {
+  if (env.DATABASE_URL) {
+    log.info("database: PostgreSQL from DATABASE_URL", { at: describe(env.DATABASE_URL) });
+    return { url: env.DATABASE_URL, kind: "external" };
+  }
+  const embedded = await startEmbeddedPostgres({
+    dataDir: path.join(env.PULSE_DATA_DIR, "postgres"),
+    port: env.EMBEDDED_PG_PORT,
+  });
+  lifecycle.onShutdown("embedded postgres", () => embedded.stop());
+  const url = await ensureDatabaseExists(embedded.url, EMBEDDED_DATABASE_NAME);
+  // Route handlers read DATABASE_URL through the env module; they must see this database too.
+  process.env.DATABASE_URL = url;
+  resetEnvCache();
+  log.info("database: embedded PostgreSQL (DATABASE_URL is unset)", { at: describe(url), dataDir: embedded.dataDir });
+  return { url, kind: "embedded" };
+}
