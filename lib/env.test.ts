@@ -1,0 +1,32 @@
+import { describe, expect, it } from "vitest";
+import { EnvError, parseEnv } from "./env";
+
+describe("parseEnv", () => {
+  it("fills defaults for an empty environment", () => {
+    expect(parseEnv({})).toMatchObject({
+      NODE_ENV: "production",
+      PORT: 3000,
+      HOST: "0.0.0.0",
+      PULSE_DATA_DIR: ".data",
+      LOG_LEVEL: "info",
+    });
+    expect(parseEnv({}).DATABASE_URL).toBeUndefined();
+  });
+
+  it("treats an empty variable as unset", () => {
+    const env = parseEnv({ PORT: "", DATABASE_URL: "" });
+    expect(env.PORT).toBe(3000);
+    expect(env.DATABASE_URL).toBeUndefined();
+  });
+
+  it("stops on a bad value with a message that names the variable and the value", () => {
+    expect(() => parseEnv({ PORT: "eighty" })).toThrow(EnvError);
+    expect(() => parseEnv({ PORT: "eighty" })).toThrow(/PORT: .*\(got 'eighty'\)/);
+    expect(() => parseEnv({ PORT: "70000" })).toThrow(/PORT: expected a port between 0 and 65535/);
+    expect(() => parseEnv({ DATABASE_URL: "mysql://x" })).toThrow(/DATABASE_URL: expected a postgres:\/\//);
+  });
+
+  it("reports every bad variable at once", () => {
+    expect(() => parseEnv({ PORT: "-1", LOG_LEVEL: "loud" })).toThrow(/PORT: .*; LOG_LEVEL: /);
+  });
+});

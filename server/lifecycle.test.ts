@@ -1,0 +1,19 @@
+import { describe, expect, it } from "vitest";
+import { Lifecycle } from "./lifecycle";
+
+describe("Lifecycle", () => {
+  it("runs shutdown steps in reverse order of registration, once, even when one fails", async () => {
+    const lifecycle = new Lifecycle();
+    const ran: string[] = [];
+    lifecycle.onShutdown("embedded postgres", () => void ran.push("embedded postgres"));
+    lifecycle.onShutdown("database", () => {
+      ran.push("database");
+      throw new Error("already closed");
+    });
+    lifecycle.onShutdown("http", async () => void ran.push("http"));
+
+    await Promise.all([lifecycle.shutdown("SIGTERM"), lifecycle.shutdown("SIGINT")]);
+    expect(ran).toEqual(["http", "database", "embedded postgres"]);
+    expect(lifecycle.isStopping).toBe(true);
+  });
+});
