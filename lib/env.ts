@@ -23,6 +23,17 @@ const positiveNumber = (fallback: number, what: string) =>
     z.coerce.number({ error: `expected ${what}` }).positive(`expected ${what} greater than 0`).default(fallback),
   );
 
+const wholeNumber = (fallback: number, min: number, max: number, what: string) =>
+  z.preprocess(
+    emptyAsUnset,
+    z.coerce
+      .number({ error: `expected ${what}` })
+      .int(`expected whole ${what}`)
+      .min(min, `expected at least ${min} ${what}`)
+      .max(max, `expected at most ${max} ${what}`)
+      .default(fallback),
+  );
+
 const envSchema = z.object({
   NODE_ENV: z.preprocess(emptyAsUnset, z.enum(["development", "production", "test"]).default("production")),
   PORT: port(3000),
@@ -39,14 +50,17 @@ const envSchema = z.object({
   EMBEDDED_PG_PORT: port(54329),
   LOG_LEVEL: z.preprocess(emptyAsUnset, z.enum(["debug", "info", "warn", "error"]).default("info")),
   /** Milliseconds between simulator ticks. */
-  SIM_TICK_MS: z.preprocess(
-    emptyAsUnset,
-    z.coerce.number({ error: "expected milliseconds" }).int("expected whole milliseconds").min(10, "expected at least 10 ms").max(60_000, "expected at most 60000 ms").default(1000),
-  ),
+  SIM_TICK_MS: wholeNumber(1000, 5, 60_000, "milliseconds"),
   /** Simulated seconds per real second: 60 shows an hour of traffic in a minute. */
   SIM_SPEED: positiveNumber(1, "a speed factor"),
   /** Seeds the simulator; processes with the same seed produce the same series. */
   SIM_SEED: z.preprocess(emptyAsUnset, z.string().min(1).default("m2m-pulse")),
+  /** How much simulated history to back-fill when the history table has a hole (or is empty). */
+  HISTORY_BACKFILL_HOURS: wholeNumber(168, 0, 24 * 31, "hours"),
+  /** Rollups and alerts older than this are deleted, so the database does not grow forever. */
+  HISTORY_RETENTION_DAYS: wholeNumber(30, 1, 3650, "days"),
+  /** How often finished per-minute rollups are written to the database. */
+  ROLLUP_FLUSH_MS: wholeNumber(5000, 100, 600_000, "milliseconds"),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -1,7 +1,7 @@
 import { createServer, type Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import next from "next";
-import { Server as SocketServer } from "socket.io";
+import { createSocketServer, type StreamIo } from "./realtime/stream-server";
 import { createLogger } from "@/lib/logger";
 
 const log = createLogger("http");
@@ -17,7 +17,7 @@ export interface ApplicationOptions {
 
 export interface Application {
   httpServer: HttpServer;
-  io: SocketServer;
+  io: StreamIo;
   /** Starts listening; resolves with the bound port (useful with port 0). */
   listen(): Promise<number>;
   /** Stops accepting connections and closes every open socket and HTTP connection. */
@@ -50,11 +50,7 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
     });
   });
 
-  const io = new SocketServer(httpServer, {
-    serveClient: false,
-    // Client messages are small filters and acknowledgements; anything bigger is refused.
-    maxHttpBufferSize: 16 * 1024,
-  });
+  const io = createSocketServer(httpServer);
 
   return {
     httpServer,

@@ -7,6 +7,7 @@ import { APP_VERSION } from "@/lib/version";
 import { createApplication } from "./application";
 import { provideDatabase } from "./database";
 import { Lifecycle } from "./lifecycle";
+import { readBuildId, startRealtime } from "./realtime";
 
 const log = createLogger("server");
 // A shutdown that hangs (a stuck socket, an unresponsive database) must not keep the process alive.
@@ -29,6 +30,9 @@ async function start(env: Env, lifecycle: Lifecycle): Promise<void> {
     hostname: env.HOST,
     port: env.PORT,
   });
+  const realtime = startRealtime(application.io, env, readBuildId(process.cwd(), env.NODE_ENV === "development"));
+  // Registered in this order so that shutdown closes the sockets first, then flushes.
+  lifecycle.onShutdown("live stream (flush rollups and alerts)", () => realtime.stop());
   lifecycle.onShutdown("http and sockets", () => application.close());
   if (lifecycle.isStopping) return;
 

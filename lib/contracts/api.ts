@@ -25,3 +25,13 @@ export const apiErrorBodySchema = z.object({
 });
 
 export type ApiErrorBody = z.infer<typeof apiErrorBodySchema>;
+
+/** One readable sentence from a zod error: "limit: expected a number; unknown operator 'x'…". */
+export function describeZodError(error: z.ZodError): string {
+  return error.issues
+    .map((issue) => {
+      const where = issue.path.join(".");
+      return issue.code === "custom" || where === "" ? issue.message : `${where}: ${issue.message}`;
+    })
+    .join("; ");
+}

@@ -20,8 +20,12 @@ export const SECTOR_SLUGS = [
 export type OperatorSlug = (typeof OPERATOR_SLUGS)[number];
 export type SectorSlug = (typeof SECTOR_SLUGS)[number];
 
-export const operatorSlugSchema = z.enum(OPERATOR_SLUGS);
-export const sectorSlugSchema = z.enum(SECTOR_SLUGS);
+export const operatorSlugSchema = z.enum(OPERATOR_SLUGS, {
+  error: (issue) => `unknown operator ${JSON.stringify(issue.input)}; expected one of ${OPERATOR_SLUGS.join(", ")}`,
+});
+export const sectorSlugSchema = z.enum(SECTOR_SLUGS, {
+  error: (issue) => `unknown sector ${JSON.stringify(issue.input)}; expected one of ${SECTOR_SLUGS.join(", ")}`,
+});
 
 export interface CatalogEntry {
   name: string;

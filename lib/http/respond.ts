@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { API_ERROR_CODES, type ApiErrorBody, type ApiErrorCode } from "@/lib/contracts/api";
+import { API_ERROR_CODES, describeZodError, type ApiErrorBody, type ApiErrorCode } from "@/lib/contracts/api";
 import { createLogger } from "@/lib/logger";
 
 const log = createLogger("http");
@@ -25,16 +25,6 @@ export function respond<T>(body: T, init: ResponseInit = {}): Response {
 export function respondError(code: ApiErrorCode, message: string): Response {
   const body: ApiErrorBody = { error: { code, message } };
   return respond(body, { status: API_ERROR_CODES[code] });
-}
-
-/** One readable sentence from a zod error: "limit: expected a number; unknown operator 'x'…". */
-export function describeZodError(error: z.ZodError): string {
-  return error.issues
-    .map((issue) => {
-      const where = issue.path.join(".");
-      return issue.code === "custom" || where === "" ? issue.message : `${where}: ${issue.message}`;
-    })
-    .join("; ");
 }
 
 /**

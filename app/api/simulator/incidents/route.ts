@@ -1,0 +1,33 @@
+import { triggerIncidentSchema, type IncidentResponse } from "@/lib/contracts/incidents";
+import { incidentEndMs, manualIncident } from "@/lib/domain/simulator/incidents";
+import { HttpError, handle, parseJsonBody, respond } from "@/lib/http/respond";
+import { getRealtime } from "@/server/realtime/registry";
+
+export const dynamic = "force-dynamic";
+
+/** Triggers a simulated incident now: for demos, drills and tests. */
+export const POST = handle(async (request) => {
+  const body = await parseJsonBody(request, triggerIncidentSchema);
+  const realtime = getRealtime();
+  if (!realtime) throw new HttpError("unavailable", "the live stream is not running in this process");
+  const incident = manualIncident(
+    body.kind,
+    { operator: body.operator ?? null, sector: body.sector ?? null },
+    realtime.currentInstant(),
+    { magnitude: body.magnitude, durationMs: body.durationSeconds === undefined ? undefined : body.durationSeconds * 1000 },
+  );
+  realtime.trigger(incident);
+  return respond<IncidentResponse>(
+    {
+      incident: {
+        kind: incident.kind,
+        operator: incident.operator,
+        sector: incident.sector,
+        magnitude: incident.magnitude,
+        startsAt: new Date(incident.startMs).toISOString(),
+        endsAt: new Date(incidentEndMs(incident)).toISOString(),
+      },
+    },
+    { status: 201 },
+  );
+});

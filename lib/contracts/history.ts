@@ -1,0 +1,65 @@
+import { z } from "zod";
+import { operatorSlugSchema, sectorSlugSchema } from "./catalog";
+import { operatorListParam, sectorListParam } from "./filters";
+
+export const MAX_HISTORY_RANGE_DAYS = 31;
+const DAY_MS = 86_400_000;
+
+/** An instant as ISO 8601 ("2026-11-25T08:00:00Z") or milliseconds since 1970. */
+const instantParam = z.string().transform((raw, ctx) => {
+  const ms = /^\d+$/.test(raw) ? Number(raw) : Date.parse(raw);
+  if (!Number.isFinite(ms)) {
+    ctx.addIssue({ code: "custom", message: `expected an ISO 8601 date-time or milliseconds since 1970, got '${raw.slice(0, 40)}'` });
+    return z.NEVER;
+  }
+  return ms;
+});
+
+export const historyQuerySchema = z.object({
+  from: instantParam.optional(),
+  to: instantParam.optional(),
+  operator: operatorListParam,
+  sector: sectorListParam,
+});
+
+export type HistoryQuery = z.output<typeof historyQuerySchema>;
+
+/**
+ * Fills in defaults (the last 24 hours up to `nowMs`) and checks the range, returning either
+ * the range or the reason it is not acceptable.
+ */
+export function resolveHistoryRange(
+  query: Pick<HistoryQuery, "from" | "to">,
+  nowMs: number,
+): { fromMs: number; toMs: number } | { error: string } {
+  const toMs = query.to ?? nowMs;
+  const fromMs = query.from ?? toMs - DAY_MS;
+  if (fromMs >= toMs) return { error: `from (${new Date(fromMs).toISOString()}) must be before to (${new Date(toMs).toISOString()})` };
+  const days = (toMs - fromMs) / DAY_MS;
+  if (days > MAX_HISTORY_RANGE_DAYS) {
+    return { error: `the range is ${Math.round(days * 10) / 10} days; at most ${MAX_HISTORY_RANGE_DAYS} days can be asked for at once` };
+  }
+  return { fromMs, toMs };
+}
+
+const historySeriesSchema = z.object({
+  operator: operatorSlugSchema,
+  sector: sectorSlugSchema,
+  /** One entry per bucket; null where nothing was recorded (the server was not running). */
+  mean: z.array(z.number().nullable()),
+  min: z.array(z.number().nullable()),
+  max: z.array(z.number().nullable()),
+});
+
+export const historyResponseSchema = z.object({
+  from: z.iso.datetime(),
+  to: z.iso.datetime(),
+  resolutionSeconds: z.number().int().positive(),
+  provenance: z.enum(["simulated", "measured"]),
+  /** Start of each bucket, ms since 1970; shared by every series. */
+  buckets: z.array(z.number()),
+  series: z.array(historySeriesSchema),
+});
+
+export type HistoryResponse = z.infer<typeof historyResponseSchema>;
+export type HistorySeries = z.infer<typeof historySeriesSchema>;

@@ -1,0 +1,86 @@
+import type { OperatorSlug, SectorSlug } from "@/lib/contracts/catalog";
+import type { SeriesFilter } from "@/lib/contracts/filters";
+import type { HistoryBucket } from "@/lib/domain/history";
+import { db } from "./client";
+
+export interface RollupRow {
+  operator: OperatorSlug;
+  sector: SectorSlug;
+  minuteMs: number;
+  min: number;
+  max: number;
+  mean: number;
+  last: number;
+  samples: number;
+  backfilled: boolean;
+}
+
+/**
+ * Writes a batch of per-minute rollups in one statement. A minute already stored (the same
+ * minute written by a previous process before a restart) is merged, not duplicated.
+ */
+export async function upsertRollups(rows: readonly RollupRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  const column = <K extends keyof RollupRow>(key: K) => rows.map((row) => row[key]);
+  await db().$executeRaw`
+    INSERT INTO connection_rollup (operator_slug, sector_slug, minute, min, max, mean, last, samples, provenance, backfilled)
+    SELECT operator_slug, sector_slug, to_timestamp(minute_ms / 1000.0), min, max, mean, last, samples, 'simulated', backfilled
+      FROM unnest(${column("operator")}::text[], ${column("sector")}::text[], ${column("minuteMs")}::float8[],
+                  ${column("min")}::int4[], ${column("max")}::int4[], ${column("mean")}::float8[],
+                  ${column("last")}::int4[], ${column("samples")}::int4[], ${column("backfilled")}::bool[])
+           AS batch(operator_slug, sector_slug, minute_ms, min, max, mean, last, samples, backfilled)
+    ON CONFLICT (operator_slug, sector_slug, minute) DO UPDATE SET
+      min = LEAST(connection_rollup.min, EXCLUDED.min),
+      max = GREATEST(connection_rollup.max, EXCLUDED.max),
+      mean = (connection_rollup.mean * connection_rollup.samples + EXCLUDED.mean * EXCLUDED.samples)
+             / (connection_rollup.samples + EXCLUDED.samples),
+      last = EXCLUDED.last,
+      samples = connection_rollup.samples + EXCLUDED.samples,
+      backfilled = connection_rollup.backfilled AND EXCLUDED.backfilled`;
+}
+
+/** The newest minute stored for any series, or null when there is no history yet. */
+export async function latestRollupMinute(): Promise<number | null> {
+  const latest = await db().connectionRollup.aggregate({ _max: { minute: true } });
+  return latest._max.minute?.getTime() ?? null;
+}
+
+/** Deletes rollups older than `beforeMs`; returns how many. */
+export async function pruneRollups(beforeMs: number): Promise<number> {
+  const { count } = await db().connectionRollup.deleteMany({ where: { minute: { lt: new Date(beforeMs) } } });
+  return count;
+}
+
+
+/**
+ * Rollups between `fromMs` (inclusive) and `toMs` (exclusive), re-binned to `stepSeconds`:
+ * min of mins, max of maxes, and the sample-weighted mean.
+ */
+export async function fetchHistoryBuckets(query: {
+  fromMs: number;
+  toMs: number;
+  stepSeconds: number;
+  filter: SeriesFilter;
+}): Promise<HistoryBucket[]> {
+  const operators = query.filter.operators.length ? query.filter.operators : null;
+  const sectors = query.filter.sectors.length ? query.filter.sectors : null;
+  const rows = await db().$queryRaw<{ operator: string; sector: string; bucket_ms: number; min: number; max: number; mean: number }[]>`
+    SELECT operator_slug AS operator, sector_slug AS sector,
+           (extract(epoch FROM date_bin(make_interval(secs => ${query.stepSeconds}::int), minute, TIMESTAMPTZ 'epoch')) * 1000)::float8 AS bucket_ms,
+           min(min)::float8 AS min, max(max)::float8 AS max,
+           (sum(mean * samples) / sum(samples))::float8 AS mean
+      FROM connection_rollup
+     WHERE minute >= to_timestamp(${query.fromMs}::float8 / 1000) AND minute < to_timestamp(${query.toMs}::float8 / 1000)
+       AND (${operators}::text[] IS NULL OR operator_slug = ANY(${operators}::text[]))
+       AND (${sectors}::text[] IS NULL OR sector_slug = ANY(${sectors}::text[]))
+     GROUP BY 1, 2, 3
+     ORDER BY 1, 2, 3`;
+  return rows.map((row) => ({
+    operator: row.operator as OperatorSlug,
+    sector: row.sector as SectorSlug,
+    bucketMs: row.bucket_ms,
+    min: row.min,
+    max: row.max,
+    mean: row.mean,
+  }));
+}

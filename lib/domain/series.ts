@@ -1,0 +1,52 @@
+import { OPERATOR_SLUGS, SECTOR_SLUGS, type OperatorSlug, type SectorSlug } from "@/lib/contracts/catalog";
+import type { SeriesFilter } from "@/lib/contracts/filters";
+
+/**
+ * The 21 live series are operator × sector pairs in a fixed order (operators outer, sectors
+ * inner). Ticks carry values in this order, so a series is identified on the wire by its index.
+ */
+export interface SeriesId {
+  operator: OperatorSlug;
+  sector: SectorSlug;
+}
+
+export const SERIES: readonly SeriesId[] = OPERATOR_SLUGS.flatMap((operator) =>
+  SECTOR_SLUGS.map((sector) => ({ operator, sector })),
+);
+
+export const SERIES_COUNT = SERIES.length;
+
+export function seriesIndex(operator: OperatorSlug, sector: SectorSlug): number {
+  return OPERATOR_SLUGS.indexOf(operator) * SECTOR_SLUGS.length + SECTOR_SLUGS.indexOf(sector);
+}
+
+export function seriesKey({ operator, sector }: SeriesId): string {
+  return `${operator}:${sector}`;
+}
+
+/** Indexes of the series a filter selects, in series order. An empty list means "all". */
+export function seriesIndexesFor(filter: SeriesFilter): number[] {
+  const indexes: number[] = [];
+  SERIES.forEach((series, index) => {
+    const operatorMatches = filter.operators.length === 0 || filter.operators.includes(series.operator);
+    const sectorMatches = filter.sectors.length === 0 || filter.sectors.includes(series.sector);
+    if (operatorMatches && sectorMatches) indexes.push(index);
+  });
+  return indexes;
+}
+
+/** One canonical spelling per filter, whatever order or repeats the client used. */
+export function canonicalFilter(filter: SeriesFilter): SeriesFilter {
+  const operators = OPERATOR_SLUGS.filter((slug) => filter.operators.includes(slug));
+  const sectors = SECTOR_SLUGS.filter((slug) => filter.sectors.includes(slug));
+  return {
+    operators: operators.length === OPERATOR_SLUGS.length ? [] : operators,
+    sectors: sectors.length === SECTOR_SLUGS.length ? [] : sectors,
+  };
+}
+
+/** A stable name for a filter, e.g. "china-mobile|energy,transport" or "*|*". */
+export function filterKey(filter: SeriesFilter): string {
+  const canonical = canonicalFilter(filter);
+  return `${canonical.operators.join(",") || "*"}|${canonical.sectors.join(",") || "*"}`;
+}

@@ -1,0 +1,151 @@
+import { io, type Socket } from "socket.io-client";
+import type { Alert } from "@/lib/contracts/alerts";
+import type {
+  Acknowledgement,
+  ClientToServerEvents,
+  ServerInfo,
+  ServerToClientEvents,
+  StreamFilter,
+  StreamSubscribed,
+  Tick,
+} from "@/lib/contracts/realtime";
+
+export type StreamStatus = "connecting" | "live" | "reconnecting";
+
+export interface StreamHandlers {
+  /** A fresh window of ticks that replaces whatever was shown. */
+  onSnapshot?(subscription: StreamSubscribed): void;
+  /** New ticks to append, in order, without holes or repeats. */
+  onTicks?(ticks: Tick[], subscription: StreamSubscribed): void;
+  onStatus?(status: StreamStatus): void;
+  onAlert?(change: "raised" | "updated" | "resolved", alert: Alert): void;
+  onHello?(info: ServerInfo): void;
+  /** The server refused a request (bad filter, rate limit). */
+  onError?(message: string): void;
+}
+
+export interface StreamClientOptions {
+  /** Server origin; undefined in the browser means the page's own origin. */
+  url?: string;
+  filter: StreamFilter;
+  snapshotTicks?: number;
+  handlers: StreamHandlers;
+  /** socket.io-client options, e.g. transports for Node. */
+  socketOptions?: Parameters<typeof io>[1];
+}
+
+/**
+ * The one client of the live stream, for the browser and for `npm run watch`. It subscribes on
+ * every (re)connect, resumes from the last sequence number it holds so a reconnect or server
+ * restart leaves no hole, drops repeats, and asks again when it notices a gap.
+ */
+export class StreamClient {
+  private readonly socket: Socket<ServerToClientEvents, ClientToServerEvents>;
+  private filter: StreamFilter;
+  private subscription: StreamSubscribed | undefined;
+  private lastSeq: number | undefined;
+  /** True from sending a subscription until its answer: ticks in flight belong to the old one. */
+  private awaitingAnswer = false;
+  private statusValue: StreamStatus = "connecting";
+  private closed = false;
+
+  constructor(private readonly options: StreamClientOptions) {
+    this.filter = options.filter;
+    this.socket = io(options.url ?? "", {
+      reconnectionDelay: 500,
+      reconnectionDelayMax: 5_000,
+      randomizationFactor: 0.5,
+      ...options.socketOptions,
+    });
+    const handlers = options.handlers;
+    this.socket.on("connect", () => this.subscribe(true));
+    this.socket.on("disconnect", (reason) => {
+      this.setStatus("reconnecting");
+      // socket.io retries by itself after a network failure but not after the server let the
+      // socket go (a restart on some hosts, an overload); a screen must come back either way.
+      if (reason === "io server disconnect") setTimeout(() => !this.closed && this.socket.connect(), 1_000);
+    });
+    this.socket.on("connect_error", () => {
+      if (this.statusValue !== "connecting") this.setStatus("reconnecting");
+    });
+    this.socket.on("stream:tick", (tick) => this.receive(tick));
+    this.socket.on("server:hello", (info) => handlers.onHello?.(info));
+    this.socket.on("alert:raised", (alert) => handlers.onAlert?.("raised", alert));
+    this.socket.on("alert:updated", (alert) => handlers.onAlert?.("updated", alert));
+    this.socket.on("alert:resolved", (alert) => handlers.onAlert?.("resolved", alert));
+    this.socket.on("client:error", (error) => handlers.onError?.(error.message));
+  }
+
+  get status(): StreamStatus {
+    return this.statusValue;
+  }
+
+  /** The newest sequence number held, if any. */
+  get latestSeq(): number | undefined {
+    return this.lastSeq;
+  }
+
+  /** Changes what is streamed, on the same connection; a fresh snapshot follows. */
+  setFilter(filter: StreamFilter): void {
+    this.filter = filter;
+    this.lastSeq = undefined;
+    if (this.socket.connected) this.subscribe(false);
+  }
+
+  close(): void {
+    this.closed = true;
+    this.socket.removeAllListeners();
+    this.socket.close();
+  }
+
+  private setStatus(status: StreamStatus): void {
+    if (this.statusValue === status || this.closed) return;
+    this.statusValue = status;
+    this.options.handlers.onStatus?.(status);
+  }
+
+  private subscribe(resume: boolean): void {
+    this.awaitingAnswer = true;
+    const since = resume ? this.lastSeq : undefined;
+    this.socket.emit(
+      "stream:subscribe",
+      { filter: this.filter, since, snapshotTicks: this.options.snapshotTicks },
+      (response: Acknowledgement<StreamSubscribed>) => this.answered(response),
+    );
+  }
+
+  private answered(response: Acknowledgement<StreamSubscribed>): void {
+    if (this.closed) return;
+    this.awaitingAnswer = false;
+    if (!response.ok) {
+      this.options.handlers.onError?.(response.error.message);
+      return;
+    }
+    const subscription = response.data;
+    this.subscription = subscription;
+    if (subscription.mode === "snapshot") {
+      this.lastSeq = subscription.ticks.at(-1)?.s ?? this.lastSeq;
+      this.options.handlers.onSnapshot?.(subscription);
+    } else {
+      this.append(subscription.ticks);
+    }
+    this.setStatus("live");
+  }
+
+  private receive(tick: Tick): void {
+    if (this.awaitingAnswer || !this.subscription) return;
+    if (this.lastSeq !== undefined && tick.s > this.lastSeq + 1) {
+      // A tick went missing on the way: ask for exactly what is missing.
+      this.subscribe(true);
+      return;
+    }
+    this.append([tick]);
+  }
+
+  private append(ticks: Tick[]): void {
+    const fresh = this.lastSeq === undefined ? ticks : ticks.filter((tick) => tick.s > this.lastSeq!);
+    if (fresh.length === 0 || !this.subscription) return;
+    this.lastSeq = fresh[fresh.length - 1]!.s;
+    this.options.handlers.onTicks?.(fresh, this.subscription);
+  }
+}
