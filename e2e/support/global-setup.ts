@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { dropDatabase, ensureDatabaseExists } from "@/lib/db/admin";
-import { E2E_PORT } from "./ports";
-import { providePostgresServer } from "./postgres";
+import { providePostgresServer } from "@/test/support/postgres-server";
+import { E2E_EMBEDDED_PG_PORT, E2E_PORT } from "./ports";
 import { startServer } from "./server";
 
 /**
@@ -9,7 +9,7 @@ import { startServer } from "./server";
  * teardown that stops it and drops the database.
  */
 export default async function globalSetup(): Promise<() => Promise<void>> {
-  const postgres = await providePostgresServer();
+  const postgres = await providePostgresServer("e2e-postgres", E2E_EMBEDDED_PG_PORT);
   const databaseName = `pulse_e2e_${randomBytes(5).toString("hex")}`;
   const databaseUrl = await ensureDatabaseExists(postgres.url, databaseName);
   process.env.E2E_DATABASE_URL = databaseUrl;

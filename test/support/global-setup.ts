@@ -1,6 +1,5 @@
-import path from "node:path";
 import type { TestProject } from "vitest/node";
-import { startEmbeddedPostgres, type EmbeddedDatabase } from "@/lib/db/embedded";
+import { providePostgresServer } from "./postgres-server";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -9,7 +8,7 @@ declare module "vitest" {
   }
 }
 
-let embedded: EmbeddedDatabase | undefined;
+let stopServer: (() => Promise<void>) | undefined;
 
 /**
  * Integration tests run against a real PostgreSQL: DATABASE_URL's server when set, otherwise
@@ -17,17 +16,11 @@ let embedded: EmbeddedDatabase | undefined;
  * Each test file then creates its own database there and drops it at the end.
  */
 export async function setup(project: TestProject): Promise<void> {
-  let serverUrl = process.env.DATABASE_URL;
-  if (!serverUrl) {
-    embedded = await startEmbeddedPostgres({
-      dataDir: path.resolve(".data/test-postgres"),
-      port: Number(process.env.TEST_EMBEDDED_PG_PORT ?? 54339),
-    });
-    serverUrl = embedded.url;
-  }
-  project.provide("postgresServerUrl", serverUrl);
+  const server = await providePostgresServer("test-postgres", Number(process.env.TEST_EMBEDDED_PG_PORT ?? 54339));
+  stopServer = server.stop;
+  project.provide("postgresServerUrl", server.url);
 }
 
 export async function teardown(): Promise<void> {
-  await embedded?.stop();
+  await stopServer?.();
 }
