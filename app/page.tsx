@@ -1,31 +1,21 @@
 import { HydrationBoundary, dehydrate } from "@tanstack/react-query";
-import { ReportBaselinesPanel } from "@/components/panels/report-baselines-panel";
-import { fetchBaselines } from "@/lib/db/baselines";
-import { ALL_SERIES, baselinesQueryOptions } from "@/lib/queries/baselines";
+import { Dashboard } from "@/components/dashboard/dashboard";
+import { prefetchView } from "@/lib/queries/prefetch";
 import { getQueryClient } from "@/lib/queries/query-client";
+import { parseDashboardView } from "@/lib/domain/dashboard-url";
 
-// Reads the database on every request; never prerendered at build time.
+// Reads the database and the live stream on every request; never prerendered at build time.
 export const dynamic = "force-dynamic";
 
-export default async function HomePage() {
+export default async function DashboardPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const { view, notices } = parseDashboardView(await searchParams);
   const queryClient = getQueryClient();
-  await queryClient.prefetchQuery({
-    ...baselinesQueryOptions(ALL_SERIES),
-    queryFn: async () => ({ baselines: await fetchBaselines(ALL_SERIES) }),
-  });
-
+  await prefetchView(queryClient, view);
   return (
-    <main className="mx-auto max-w-7xl space-y-6 p-6">
-      <header>
-        <h1 className="text-2xl font-bold">M2M Pulse</h1>
-        <p className="text-ink-muted">
-          Machine-to-machine connections of China Mobile, China Unicom and China Telecom, against the GSMA report
-          &ldquo;How China is Set for Global M2M Leadership&rdquo;.
-        </p>
-      </header>
+    <div data-theme={view.theme} lang={view.lang === "zh" ? "zh-CN" : "en"} className="min-h-screen bg-canvas text-ink">
       <HydrationBoundary state={dehydrate(queryClient)}>
-        <ReportBaselinesPanel />
+        <Dashboard notices={notices} />
       </HydrationBoundary>
-    </main>
+    </div>
   );
 }

@@ -31,7 +31,7 @@ test.describe("the server process", () => {
     const health = (await (await fetch(`${first.url}/api/health`)).json()) as { database: { kind: string } };
     expect(health.database.kind).toBe("embedded");
     const page = await (await fetch(first.url)).text();
-    expect(page).toContain("4,600 lanes");
+    expect(page).toContain("toll lanes with electronic collection");
 
     // Leave a mark in the database to find after a restart.
     const client = new pg.Client({ connectionString: `postgresql://postgres:m2m-pulse@127.0.0.1:${pgPort}/m2m_pulse` });

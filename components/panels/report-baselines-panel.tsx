@@ -1,108 +1,166 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
+import { useCallback, useMemo } from "react";
 import type { Baseline } from "@/lib/contracts/baselines";
-import { OPERATORS, SECTORS } from "@/lib/contracts/catalog";
-import { formatFigure } from "@/lib/domain/format";
+import { formatCount } from "@/lib/domain/format";
+import { OPERATOR_COLORS, SECTOR_COLORS } from "@/lib/domain/palette";
+import type { Language } from "@/lib/domain/dashboard-url";
+import type { Messages } from "@/lib/i18n/messages";
+import { operatorName, sectorName } from "@/lib/i18n/names";
 import { baselinesQueryOptions } from "@/lib/queries/baselines";
+import { BarChart } from "@/components/charts/bar-chart";
 import { ProvenanceBadge } from "@/components/ui/provenance-badge";
+import { Panel } from "@/components/ui/panel";
+import { useView } from "@/components/dashboard/view-context";
 
-const GROUPS: { title: string; metrics: string[] }[] = [
-  { title: "Share of global M2M connections, 2013", metrics: ["global-connection-share", "asia-stated-share"] },
-  { title: "Asia, 2013", metrics: ["asia-connections"] },
-  { title: "Net additions, 2010–2013", metrics: ["net-additions"] },
-  {
-    title: "Sector facts",
-    metrics: ["smart-meters-installed", "smart-meters-deploying", "etc-lanes", "etc-provinces", "etc-drivers", "smart-cities"],
-  },
-];
+const REGION_COLOR = "#56B4E9";
+const CHINA_COLOR = "#E69F00";
 
-function sourceLine(baseline: Baseline): string {
+function sourceOf(baseline: Baseline): string {
   return baseline.attribution ? `${baseline.source}; ${baseline.attribution}` : baseline.source;
 }
 
-function subjectOf(baseline: Baseline): string {
-  if (baseline.operator) return OPERATORS[baseline.operator].name;
-  if (baseline.sector) return SECTORS[baseline.sector].name;
-  return baseline.scope;
+function number(value: number, lang: Language): string {
+  return new Intl.NumberFormat(lang === "zh" ? "zh-CN" : "en-US", { maximumFractionDigits: 1 }).format(value);
 }
 
-function BaselineRow({ baseline }: { baseline: Baseline }) {
+function Caveat({ baseline, messages }: { baseline: Baseline; messages: Messages }) {
+  if (!baseline.caveat) return null;
   return (
-    <li className="border-t border-panel-border py-2 first:border-t-0" data-baseline={baseline.key}>
-      <div className="flex items-baseline justify-between gap-3">
-        <span className="text-sm text-ink-muted">
-          {baseline.label}
-          {baseline.provenance === "assumption" || baseline.scope === "China" ? ` · ${subjectOf(baseline)}` : ""}
-        </span>
-        <span className="shrink-0 text-lg font-semibold tabular-nums">{formatFigure(baseline.value, baseline.unit)}</span>
-      </div>
-      <div className="mt-1 flex flex-wrap items-center gap-2 text-xs text-ink-muted">
-        <ProvenanceBadge provenance={baseline.provenance} title={sourceLine(baseline)} />
-        <span>{baseline.provenance === "reported" ? `Source: ${sourceLine(baseline)}` : baseline.note}</span>
-        {baseline.provenance === "reported" && baseline.note ? <span>({baseline.note})</span> : null}
-      </div>
-      {baseline.caveat ? (
-        <p className="mt-1 text-xs text-warn" role="note">
-          <span aria-hidden>⚠ </span>Inconsistent in the report: {baseline.caveat}
-        </p>
-      ) : null}
-    </li>
+    <p role="note" className="mt-1 text-xs text-warn">
+      <span aria-hidden>⚠ </span>
+      {messages.baselines.inconsistency} {messages.caveats[baseline.key] ?? baseline.caveat}
+    </p>
   );
 }
 
+/** The report's figures: regional shares, net additions, sector facts, and the assumptions beside them. */
 export function ReportBaselinesPanel() {
-  const { data, error, isPending } = useQuery(baselinesQueryOptions());
-  if (isPending) return <ReportBaselinesSkeleton />;
-  if (error) return <p className="text-warn">Report baselines are unavailable: {error.message}</p>;
+  const { view, messages } = useView();
+  const { data } = useQuery(baselinesQueryOptions());
+  const baselines = useMemo(() => data?.baselines ?? [], [data]);
+  const byKey = (key: string) => baselines.find((baseline) => baseline.key === key);
+  const region = (baseline: Baseline) => messages.regions[baseline.scope] ?? baseline.scope;
 
-  const reported = data.baselines.filter((baseline) => baseline.provenance === "reported");
-  const assumptions = data.baselines.filter((baseline) => baseline.provenance === "assumption");
+  const shares = baselines.filter((baseline) => baseline.metric === "global-connection-share");
+  const additions = baselines.filter((baseline) => baseline.metric === "net-additions");
+  const assumptions = baselines.filter((baseline) => baseline.provenance === "assumption");
+  const asiaStated = byKey("asia-2013.share");
+  const asiaConnections = byKey("asia-2013.connections");
+  const formatPct = useCallback((value: number) => `${value}%`, []);
+  const formatMillions = useCallback((value: number) => messages.baselines.million(number(value, view.lang)), [messages, view.lang]);
+  const shareLabels = useMemo(() => shares.map(region), [shares, messages]); // eslint-disable-line react-hooks/exhaustive-deps
+  const shareValues = useMemo(() => shares.map((baseline) => baseline.value), [shares]);
+  const shareColors = useMemo(() => shares.map(() => REGION_COLOR), [shares]);
+  const additionLabels = useMemo(() => additions.map(region), [additions, messages]); // eslint-disable-line react-hooks/exhaustive-deps
+  const additionValues = useMemo(() => additions.map((baseline) => baseline.value), [additions]);
+  const additionColors = useMemo(() => additions.map((baseline) => (baseline.scope === "China" ? CHINA_COLOR : REGION_COLOR)), [additions]);
+  const source = shares[0] ? sourceOf(shares[0]) : "";
+
+  const facts = [
+    { key: "energy.smart-meters-installed", text: messages.baselines.metersInstalled, sector: "energy" as const },
+    { key: "energy.smart-meters-deploying", text: messages.baselines.metersDeploying, sector: "energy" as const },
+    { key: "transport.etc-lanes", text: messages.baselines.tollLanes(number(byKey("transport.etc-provinces")?.value ?? 26, view.lang)), sector: "transport" as const },
+    { key: "smart-city.cities-signed-up", text: messages.baselines.smartCities, sector: "smart-city" as const },
+  ];
 
   return (
-    <section aria-labelledby="baselines-heading" className="space-y-4">
-      <h2 id="baselines-heading" className="text-xl font-semibold">
-        Report baselines
-      </h2>
-      <div className="grid gap-4 md:grid-cols-2 xl:grid-cols-3">
-        {GROUPS.map((group) => {
-          const rows = reported.filter((baseline) => group.metrics.includes(baseline.metric));
-          if (rows.length === 0) return null;
-          return (
-            <article key={group.title} className="rounded-lg border border-panel-border bg-panel p-4">
-              <h3 className="mb-2 font-medium">{group.title}</h3>
-              <ul>
-                {rows.map((baseline) => (
-                  <BaselineRow key={baseline.key} baseline={baseline} />
-                ))}
-              </ul>
-            </article>
-          );
-        })}
-        {assumptions.length > 0 ? (
-          <article className="rounded-lg border border-dashed border-assumed/60 bg-panel p-4">
-            <h3 className="mb-1 font-medium">Assumptions (not in the report)</h3>
-            <p className="mb-2 text-xs text-ink-muted">
-              The report gives no split by operator or sector; the simulator uses these.
+    <Panel
+      id="baselines"
+      title={messages.baselines.heading}
+      badge={<ProvenanceBadge provenance="reported" label={messages.provenance.reported} title={source} />}
+    >
+      <div className="grid gap-4 xl:grid-cols-3">
+        <figure className="min-w-0">
+          <figcaption className="mb-1 text-sm font-medium">{messages.baselines.shares}</figcaption>
+          <div className="h-48 wall:h-[22vh]">
+            <BarChart labels={shareLabels} values={shareValues} colors={shareColors} theme={view.theme} formatValue={formatPct} ariaLabel={messages.baselines.shares} />
+          </div>
+          <ul className="mt-2 flex flex-wrap gap-x-3 gap-y-1 text-xs text-ink-muted">
+            {shares.map((baseline) => (
+              <li key={baseline.key} data-baseline={baseline.key} title={sourceOf(baseline)}>
+                {region(baseline)} <span className="font-semibold text-ink">{formatPct(baseline.value)}</span>
+                <Caveat baseline={baseline} messages={messages} />
+              </li>
+            ))}
+          </ul>
+          {asiaStated ? (
+            <p data-baseline={asiaStated.key} className="mt-1 text-xs text-warn" role="note">
+              <span aria-hidden>⚠ </span>
+              {messages.baselines.inconsistency} {messages.caveats[asiaStated.key] ?? asiaStated.caveat}
             </p>
-            <ul>
-              {assumptions.map((baseline) => (
-                <BaselineRow key={baseline.key} baseline={baseline} />
-              ))}
-            </ul>
-          </article>
-        ) : null}
+          ) : null}
+          <p className="mt-1 text-xs text-ink-muted">{messages.provenance.source(source)}</p>
+        </figure>
+        <figure className="min-w-0">
+          <figcaption className="mb-1 text-sm font-medium">{messages.baselines.additions}</figcaption>
+          <div className="h-48 wall:h-[22vh]">
+            <BarChart labels={additionLabels} values={additionValues} colors={additionColors} theme={view.theme} formatValue={formatMillions} ariaLabel={messages.baselines.additions} />
+          </div>
+          <ul className="mt-2 flex flex-wrap gap-x-3 gap-y-1 text-xs text-ink-muted">
+            {additions.map((baseline) => (
+              <li key={baseline.key} data-baseline={baseline.key} title={sourceOf(baseline)}>
+                {region(baseline)} <span className="font-semibold text-ink">{number(baseline.value, view.lang)}</span>
+              </li>
+            ))}
+          </ul>
+          {asiaConnections ? <Caveat baseline={asiaConnections} messages={messages} /> : null}
+          <p className="mt-1 text-xs text-ink-muted">{messages.provenance.source(source)}</p>
+        </figure>
+        <div className="min-w-0">
+          <h3 className="mb-1 text-sm font-medium">{messages.baselines.facts}</h3>
+          <ul className="grid grid-cols-2 gap-2">
+            {facts.map((fact) => {
+              const baseline = byKey(fact.key);
+              if (!baseline) return null;
+              // "180 million" in English, "1.8亿" in Chinese.
+              const value = !baseline.unit.startsWith("million")
+                ? number(baseline.value, view.lang)
+                : view.lang === "zh"
+                  ? formatCount(baseline.value * 1e6, view.lang)
+                  : messages.baselines.million(number(baseline.value, view.lang));
+              return (
+                <li key={fact.key} data-baseline={fact.key} className="rounded-md border border-panel-border p-2" title={sourceOf(baseline)}>
+                  <div className="flex items-center gap-1.5 text-xs text-ink-muted">
+                    <span aria-hidden className="h-2 w-2 rounded-full" style={{ background: SECTOR_COLORS[fact.sector] }} />
+                    {sectorName(fact.sector, view.lang)}
+                  </div>
+                  <div className="text-xl font-semibold tabular-nums">{value}</div>
+                  <div className="text-xs text-ink-muted">{fact.text}</div>
+                  <div className="mt-1 flex flex-wrap items-center gap-1 text-[0.7rem] text-ink-muted">
+                    <ProvenanceBadge provenance="reported" label={messages.provenance.reported} title={sourceOf(baseline)} />
+                    {baseline.attribution ?? ""}
+                  </div>
+                </li>
+              );
+            })}
+          </ul>
+        </div>
       </div>
-    </section>
-  );
-}
-
-export function ReportBaselinesSkeleton() {
-  return (
-    <div className="grid gap-4 md:grid-cols-2 xl:grid-cols-3" aria-busy="true" aria-label="Loading report baselines">
-      {[0, 1, 2].map((index) => (
-        <div key={index} className="h-48 animate-pulse rounded-lg border border-panel-border bg-panel" />
-      ))}
-    </div>
+      <details className="mt-4 rounded-md border border-dashed border-assumed/60 p-3">
+        <summary className="cursor-pointer text-sm font-medium">
+          {messages.baselines.assumptions} <ProvenanceBadge provenance="assumption" label={messages.provenance.assumption} />
+        </summary>
+        <p className="mt-2 text-xs text-ink-muted">{messages.baselines.assumptionsNote}</p>
+        <ul className="mt-2 grid gap-2 text-sm md:grid-cols-2">
+          {assumptions.map((baseline) => (
+            <li key={baseline.key} data-baseline={baseline.key} title={baseline.note ?? undefined}>
+              <span className="text-ink-muted">
+                {baseline.operator ? (
+                  <span style={{ color: OPERATOR_COLORS[baseline.operator] }} aria-hidden>
+                    ●{" "}
+                  </span>
+                ) : null}
+                {baseline.operator ? operatorName(baseline.operator, view.lang) : baseline.sector ? sectorName(baseline.sector, view.lang) : baseline.label}
+                {": "}
+              </span>
+              <span className="font-semibold">{baseline.unit === "percent" ? formatPct(baseline.value) : `${number(baseline.value, view.lang)} ${baseline.unit}`}</span>{" "}
+              <ProvenanceBadge provenance="assumption" label={messages.provenance.assumption} title={baseline.note ?? undefined} />
+            </li>
+          ))}
+        </ul>
+      </details>
+    </Panel>
   );
 }

@@ -3,6 +3,7 @@ import { operatorSlugSchema, sectorSlugSchema } from "./catalog";
 import { operatorListParam, sectorListParam } from "./filters";
 
 export const MAX_HISTORY_RANGE_DAYS = 31;
+export const MAX_HISTORY_POINTS = 1_500;
 const DAY_MS = 86_400_000;
 
 /** An instant as ISO 8601 ("2026-11-25T08:00:00Z") or milliseconds since 1970. */
@@ -20,6 +21,20 @@ export const historyQuerySchema = z.object({
   to: instantParam.optional(),
   operator: operatorListParam,
   sector: sectorListParam,
+  /** Instead of from/to: the last this many seconds up to the stream's "now". */
+  span: z.coerce
+    .number({ error: "expected a number of seconds" })
+    .int("expected whole seconds")
+    .min(60, "expected at least 60 seconds")
+    .max(MAX_HISTORY_RANGE_DAYS * 86_400, `expected at most ${MAX_HISTORY_RANGE_DAYS * 86_400} seconds`)
+    .optional(),
+  /** Most points per series (default 1,000): 1,440 gives a day at one-minute resolution. */
+  points: z.coerce
+    .number({ error: "expected a number" })
+    .int("expected a whole number")
+    .min(10, "expected at least 10")
+    .max(MAX_HISTORY_POINTS, `expected at most ${MAX_HISTORY_POINTS}`)
+    .optional(),
 });
 
 export type HistoryQuery = z.output<typeof historyQuerySchema>;
@@ -29,11 +44,14 @@ export type HistoryQuery = z.output<typeof historyQuerySchema>;
  * the range or the reason it is not acceptable.
  */
 export function resolveHistoryRange(
-  query: Pick<HistoryQuery, "from" | "to">,
+  query: Pick<HistoryQuery, "from" | "to" | "span">,
   nowMs: number,
 ): { fromMs: number; toMs: number } | { error: string } {
+  if (query.span !== undefined && (query.from !== undefined || query.to !== undefined)) {
+    return { error: "give either span or from/to, not both" };
+  }
   const toMs = query.to ?? nowMs;
-  const fromMs = query.from ?? toMs - DAY_MS;
+  const fromMs = query.from ?? toMs - (query.span ?? DAY_MS / 1000) * 1000;
   if (fromMs >= toMs) return { error: `from (${new Date(fromMs).toISOString()}) must be before to (${new Date(toMs).toISOString()})` };
   const days = (toMs - fromMs) / DAY_MS;
   if (days > MAX_HISTORY_RANGE_DAYS) {

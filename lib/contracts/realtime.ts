@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { Alert } from "./alerts";
 import { OPERATOR_SLUGS, SECTOR_SLUGS, operatorSlugSchema, sectorSlugSchema, type OperatorSlug, type SectorSlug } from "./catalog";
+import { operatorListParam, sectorListParam } from "./filters";
 
 /**
  * The socket.io protocol between the server and every client (browser, `npm run watch`).
@@ -37,30 +38,38 @@ export type SubscribeRequest = z.input<typeof subscribeRequestSchema>;
  * connection counts of the subscribed series in the order the subscription listed them.
  * Short keys: this is the one message sent every second to every screen.
  */
-export interface Tick {
-  s: number;
-  t: number;
-  v: number[];
-}
+export const tickSchema = z.object({ s: z.number().int(), t: z.number(), v: z.array(z.number()) });
+export type Tick = z.infer<typeof tickSchema>;
 
-export interface SeriesRef {
-  operator: OperatorSlug;
-  sector: SectorSlug;
-}
+export const seriesRefSchema = z.object({ operator: operatorSlugSchema, sector: sectorSlugSchema });
+export type SeriesRef = { operator: OperatorSlug; sector: SectorSlug };
 
-export interface StreamSubscribed {
+export const streamSubscribedSchema = z.object({
   /**
    * "snapshot": `ticks` is the recent window and replaces whatever the client held.
    * "resume": `ticks` are exactly the ones after `since`, to append.
    */
-  mode: "snapshot" | "resume";
-  filter: StreamFilter;
+  mode: z.enum(["snapshot", "resume"]),
+  filter: z.object({ operators: z.array(operatorSlugSchema), sectors: z.array(sectorSlugSchema) }),
   /** The series each tick's `v` carries, in order. */
-  series: SeriesRef[];
-  ticks: Tick[];
+  series: z.array(seriesRefSchema),
+  ticks: z.array(tickSchema),
   /** Where the values come from; today always the simulator. */
-  provenance: "simulated" | "measured";
-}
+  provenance: z.enum(["simulated", "measured"]),
+});
+export type StreamSubscribed = z.infer<typeof streamSubscribedSchema>;
+
+/** `GET /api/live`: the same recent window a subscription answers with, for the first paint. */
+export const liveQuerySchema = z.object({
+  operator: operatorListParam,
+  sector: sectorListParam,
+  ticks: z.coerce
+    .number({ error: "expected a number" })
+    .int("expected a whole number")
+    .min(0, "expected at least 0")
+    .max(MAX_SNAPSHOT_TICKS, `expected at most ${MAX_SNAPSHOT_TICKS}`)
+    .default(300),
+});
 
 export const CLIENT_ERROR_CODES = ["bad_request", "rate_limited", "unavailable"] as const;
 export type ClientErrorCode = (typeof CLIENT_ERROR_CODES)[number];

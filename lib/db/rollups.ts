@@ -1,6 +1,8 @@
 import type { OperatorSlug, SectorSlug } from "@/lib/contracts/catalog";
 import type { SeriesFilter } from "@/lib/contracts/filters";
-import type { HistoryBucket } from "@/lib/domain/history";
+import type { HistoryResponse } from "@/lib/contracts/history";
+import { bucketStarts, toHistorySeries, type HistoryBucket } from "@/lib/domain/history";
+import { chooseResolutionSeconds } from "@/lib/domain/rollups";
 import { db } from "./client";
 
 export interface RollupRow {
@@ -83,4 +85,28 @@ export async function fetchHistoryBuckets(query: {
     max: row.max,
     mean: row.mean,
   }));
+}
+
+/**
+ * History of the filtered series between two instants, at the finest resolution that keeps
+ * each series at or under `maxPoints` points, laid out on one shared time axis.
+ */
+export async function fetchHistory(query: {
+  fromMs: number;
+  toMs: number;
+  filter: SeriesFilter;
+  maxPoints?: number;
+}): Promise<HistoryResponse> {
+  const stepSeconds = chooseResolutionSeconds(query.toMs - query.fromMs, query.maxPoints);
+  const buckets = bucketStarts(query.fromMs, query.toMs, stepSeconds);
+  // Read from the start of the first bucket, so that it is as complete as the others.
+  const rows = await fetchHistoryBuckets({ fromMs: buckets[0] ?? query.fromMs, toMs: query.toMs, stepSeconds, filter: query.filter });
+  return {
+    from: new Date(query.fromMs).toISOString(),
+    to: new Date(query.toMs).toISOString(),
+    resolutionSeconds: stepSeconds,
+    provenance: "simulated",
+    buckets,
+    series: toHistorySeries(rows, buckets, query.filter),
+  };
 }

@@ -12,7 +12,7 @@ import { AlertService } from "./alert-service";
 import { backfillHistory } from "./backfill";
 import { getRealtime, registerRealtime, type RealtimeHandle } from "./registry";
 import { RollupWriter } from "./rollup-writer";
-import { attachStreamServer, type StreamIo, type StreamServer } from "./stream-server";
+import { attachStreamServer, snapshotFor, type StreamIo, type StreamServer } from "./stream-server";
 import { TickSource } from "./tick-source";
 
 const log = createLogger("realtime");
@@ -110,7 +110,12 @@ export function startRealtime(io: StreamIo, config: RealtimeConfig, buildId: str
       if (getRealtime() === handle) registerRealtime(undefined);
     },
   };
-  const handle: RealtimeHandle = { info, currentInstant: () => source.currentInstant(), trigger: realtime.trigger };
+  const handle: RealtimeHandle = {
+    info,
+    currentInstant: () => source.currentInstant(),
+    trigger: realtime.trigger,
+    snapshot: (filter, ticks) => snapshotFor(source, filter, ticks, info.provenance),
+  };
   registerRealtime(handle);
   log.info("live stream started", { tickMs: config.SIM_TICK_MS, speed: config.SIM_SPEED });
   return realtime;

@@ -1,5 +1,5 @@
 import type { Incident } from "@/lib/domain/simulator/incidents";
-import type { ServerInfo } from "@/lib/contracts/realtime";
+import type { ServerInfo, StreamFilter, StreamSubscribed } from "@/lib/contracts/realtime";
 
 /** What route handlers may ask of the running live stream. */
 export interface RealtimeHandle {
@@ -8,6 +8,8 @@ export interface RealtimeHandle {
   currentInstant(): number;
   /** Adds an incident on demand (demos, tests); it appears from the next tick. */
   trigger(incident: Incident): void;
+  /** The recent window of a filter, as a subscription would answer it. */
+  snapshot(filter: StreamFilter, ticks: number): StreamSubscribed;
 }
 
 // Route handlers are loaded by Next in the same process as the custom server but from their

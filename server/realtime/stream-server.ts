@@ -36,8 +36,6 @@ type StreamSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<st
 interface Room {
   filter: StreamFilter;
   indexes: number[];
-  /** True when the room carries all 21 series, so the full tick's values go out as they are. */
-  everything: boolean;
 }
 
 export const DEFAULT_SNAPSHOT_TICKS = 300;
@@ -52,6 +50,28 @@ export function createSocketServer(httpServer: HttpServer): StreamIo {
 const RATE = { burst: 10, perSecond: 2 };
 // Past this many refused messages the socket is cut off.
 const MAX_VIOLATIONS = 20;
+
+/** A tick cut down to the series at `indexes` (all 21 pass through without copying). */
+function projectTick(indexes: readonly number[], tick: FullTick): Tick {
+  return {
+    s: tick.seq,
+    t: tick.instantMs,
+    v: indexes.length === SERIES.length ? tick.values : indexes.map((index) => tick.values[index]!),
+  };
+}
+
+/** The recent window of a filter, as a subscription answer (also served over HTTP for first paint). */
+export function snapshotFor(source: TickSource, filter: StreamFilter, ticks: number, provenance: StreamSubscribed["provenance"]): StreamSubscribed {
+  const canonical = canonicalFilter(filter);
+  const indexes = seriesIndexesFor(canonical);
+  return {
+    mode: "snapshot",
+    filter: canonical,
+    series: indexes.map((index) => SERIES[index]!),
+    ticks: source.latest(ticks).map((tick) => projectTick(indexes, tick)),
+    provenance,
+  };
+}
 
 export interface StreamServer {
   publishAlert(change: AlertChange, alert: Alert): void;
@@ -68,16 +88,12 @@ export function attachStreamServer(io: StreamIo, source: TickSource, info: Serve
     const name = `stream:${filterKey(canonical)}`;
     if (!rooms.has(name)) {
       const indexes = seriesIndexesFor(canonical);
-      rooms.set(name, { filter: canonical, indexes, everything: indexes.length === SERIES.length });
+      rooms.set(name, { filter: canonical, indexes });
     }
     return name;
   };
 
-  const project = (room: Room, tick: FullTick): Tick => ({
-    s: tick.seq,
-    t: tick.instantMs,
-    v: room.everything ? tick.values : room.indexes.map((index) => tick.values[index]!),
-  });
+  const project = (room: Room, tick: FullTick) => projectTick(room.indexes, tick);
 
   const unsubscribeTicks = source.onTick((tick) => {
     for (const [name, room] of rooms) {
@@ -138,13 +154,9 @@ export function attachStreamServer(io: StreamIo, source: TickSource, info: Serve
       void socket.join(name);
 
       const missed = parsed.data.since === undefined ? undefined : source.ticksAfter(parsed.data.since);
-      const response: StreamSubscribed = {
-        mode: missed ? "resume" : "snapshot",
-        filter: room.filter,
-        series: room.indexes.map((index) => SERIES[index]!),
-        ticks: (missed ?? source.latest(parsed.data.snapshotTicks ?? DEFAULT_SNAPSHOT_TICKS)).map((tick) => project(room, tick)),
-        provenance: info.provenance,
-      };
+      const response: StreamSubscribed = missed
+        ? { mode: "resume", filter: room.filter, series: room.indexes.map((index) => SERIES[index]!), ticks: missed.map((tick) => project(room, tick)), provenance: info.provenance }
+        : snapshotFor(source, room.filter, parsed.data.snapshotTicks ?? DEFAULT_SNAPSHOT_TICKS, info.provenance);
       (ack as (response: Acknowledgement<StreamSubscribed>) => void)({ ok: true, data: response });
     });
 

@@ -39,6 +39,31 @@ const growthAt = (instantMs: number) =>
 /** Relative amplitude of each noise layer: slow drift, faster wander, per-second jitter. */
 const NOISE = { drift: 0.004, wander: 0.0018, jitter: 0.0006 } as const;
 
+/**
+ * What each of the 21 series should be at `instantMs`: growth × share × the sector's rhythm,
+ * without noise or incidents. It does not depend on the seed, so screens compute the same
+ * expected band as the server's alert detector.
+ */
+export function expectedLevels(instantMs: number): number[] {
+  const time = chinaLocalTime(instantMs);
+  const growth = growthAt(instantMs);
+  const rhythms = SECTOR_SLUGS.map((sector) => sectorRhythm(sector, time));
+  return SERIES.map((_, index) => EPOCH_LEVELS[index]! * growth * rhythms[index % SECTOR_SLUGS.length]!);
+}
+
+/**
+ * The mean expected level over `[fromMs, fromMs + spanMs)`, to compare with a history bucket
+ * (whose values are means); the same as expectedLevels for a span of 0.
+ */
+export function expectedMeanLevels(fromMs: number, spanMs: number, samples = 6): number[] {
+  if (spanMs <= 0) return expectedLevels(fromMs);
+  const sum = new Array<number>(SERIES_COUNT).fill(0);
+  for (let sample = 0; sample < samples; sample++) {
+    expectedLevels(fromMs + ((sample + 0.5) * spanMs) / samples).forEach((level, index) => (sum[index]! += level));
+  }
+  return sum.map((total) => total / samples);
+}
+
 export class ConnectionModel {
   readonly seed: number;
 
@@ -46,12 +71,9 @@ export class ConnectionModel {
     this.seed = hashString(seed);
   }
 
-  /** What each series should be at `instantMs`: growth × rhythm, without noise or incidents. */
+  /** What each series should be at `instantMs` (see expectedLevels). */
   expectedAt(instantMs: number): number[] {
-    const time = chinaLocalTime(instantMs);
-    const growth = growthAt(instantMs);
-    const rhythms = SECTOR_SLUGS.map((sector) => sectorRhythm(sector, time));
-    return SERIES.map((_, index) => EPOCH_LEVELS[index]! * growth * rhythms[index % SECTOR_SLUGS.length]!);
+    return expectedLevels(instantMs);
   }
 
   /** Incidents in effect at `instantMs`: the scheduled ones plus any `manual` ones. */

@@ -1,0 +1,65 @@
+"use client";
+
+import { useEffect } from "react";
+import type { UrlNotice } from "@/lib/domain/dashboard-url";
+import { AlertsFeed } from "@/components/panels/alerts-feed";
+import { ConnectionsOverTime } from "@/components/panels/connections-over-time";
+import { KpiTiles } from "@/components/panels/kpi-tiles";
+import { LiveVsExpected } from "@/components/panels/live-vs-expected";
+import { OperatorSectorMatrix } from "@/components/panels/operator-sector-matrix";
+import { ReportBaselinesPanel } from "@/components/panels/report-baselines-panel";
+import { ConnectionStatus } from "./connection-status";
+import { FilterBar } from "./filter-bar";
+import { LiveProvider } from "./live-context";
+import { UrlNotices } from "./url-notices";
+import { ViewProvider, useView } from "./view-context";
+
+function DashboardBody({ notices }: { notices: UrlNotice[] }) {
+  const { view, messages } = useView();
+  // The page's language and theme follow the URL (they are not known to the root layout).
+  useEffect(() => {
+    document.documentElement.lang = view.lang === "zh" ? "zh-CN" : "en";
+    document.documentElement.dataset.theme = view.theme;
+    document.title = messages.title;
+  }, [view.lang, view.theme, messages.title]);
+
+  return (
+    <LiveProvider filter={{ operators: view.operators, sectors: view.sectors }}>
+      <div className="mx-auto max-w-[2400px] space-y-4 p-4 lg:p-6">
+        <header className="flex flex-wrap items-end justify-between gap-3">
+          <div>
+            <h1 className="text-2xl font-bold">{messages.title}</h1>
+            <p className="text-sm text-ink-muted">{messages.subtitle}</p>
+          </div>
+          <div className="flex flex-col items-end gap-1">
+            <ConnectionStatus />
+            <span className="text-xs text-ink-muted">{messages.timeZone}</span>
+          </div>
+        </header>
+        <UrlNotices notices={notices} />
+        <FilterBar />
+        <main className="grid gap-4 lg:grid-cols-3">
+          <div className="lg:col-span-3">
+            <KpiTiles />
+          </div>
+          <ConnectionsOverTime />
+          <AlertsFeed />
+          <LiveVsExpected />
+          <OperatorSectorMatrix />
+          <div className="lg:col-span-3">
+            <ReportBaselinesPanel />
+          </div>
+        </main>
+      </div>
+    </LiveProvider>
+  );
+}
+
+/** The dashboard page: its view comes from the URL, its data from the query cache and the stream. */
+export function Dashboard({ notices }: { notices: UrlNotice[] }) {
+  return (
+    <ViewProvider basePath="/">
+      <DashboardBody notices={notices} />
+    </ViewProvider>
+  );
+}

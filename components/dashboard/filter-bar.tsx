@@ -1,0 +1,90 @@
+"use client";
+
+import { OPERATOR_SLUGS, SECTOR_SLUGS } from "@/lib/contracts/catalog";
+import { LANGUAGES, TIME_WINDOWS, type DashboardView } from "@/lib/domain/dashboard-url";
+import { OPERATOR_COLORS, SECTOR_COLORS } from "@/lib/domain/palette";
+import { operatorName, sectorName } from "@/lib/i18n/names";
+import { useView } from "./view-context";
+
+function Chip({ pressed, onClick, color, children }: { pressed: boolean; onClick: () => void; color?: string; children: React.ReactNode }) {
+  return (
+    <button
+      type="button"
+      aria-pressed={pressed}
+      onClick={onClick}
+      className="inline-flex items-center gap-1.5 rounded-full border border-panel-border px-3 py-1 text-sm text-ink-muted hover:border-ink-muted focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-accent aria-pressed:border-accent aria-pressed:bg-accent/15 aria-pressed:text-ink"
+    >
+      {color ? <span aria-hidden className="h-2.5 w-2.5 rounded-full" style={{ background: color }} /> : null}
+      {children}
+    </button>
+  );
+}
+
+/** Toggles `slug` in a multi-select where "none selected" means all. */
+function toggle<T extends string>(selected: readonly T[], slug: T, all: readonly T[]): T[] {
+  const next = selected.includes(slug) ? selected.filter((entry) => entry !== slug) : [...selected, slug];
+  return next.length === all.length ? [] : all.filter((entry) => next.includes(entry));
+}
+
+function Group({ label, children }: { label: string; children: React.ReactNode }) {
+  return (
+    <div role="group" aria-label={label} className="flex flex-wrap items-center gap-1.5">
+      <span className="mr-1 text-xs font-medium uppercase tracking-wide text-ink-muted">{label}</span>
+      {children}
+    </div>
+  );
+}
+
+/** Operator and sector multi-selects, time window, language and theme; every choice lands in the URL. */
+export function FilterBar() {
+  const { view, messages, setView } = useView();
+  const set = (change: Partial<DashboardView>) => setView(change);
+  return (
+    <nav aria-label={messages.filters.label} className="flex flex-col gap-3 rounded-lg border border-panel-border bg-panel p-3">
+      <Group label={messages.filters.operators}>
+        <Chip pressed={view.operators.length === 0} onClick={() => set({ operators: [] })}>
+          {messages.filters.all}
+        </Chip>
+        {OPERATOR_SLUGS.map((slug) => (
+          <Chip key={slug} pressed={view.operators.includes(slug)} color={OPERATOR_COLORS[slug]} onClick={() => set({ operators: toggle(view.operators, slug, OPERATOR_SLUGS) })}>
+            {operatorName(slug, view.lang)}
+          </Chip>
+        ))}
+      </Group>
+      <Group label={messages.filters.sectors}>
+        <Chip pressed={view.sectors.length === 0} onClick={() => set({ sectors: [] })}>
+          {messages.filters.all}
+        </Chip>
+        {SECTOR_SLUGS.map((slug) => (
+          <Chip key={slug} pressed={view.sectors.includes(slug)} color={SECTOR_COLORS[slug]} onClick={() => set({ sectors: toggle(view.sectors, slug, SECTOR_SLUGS) })}>
+            {sectorName(slug, view.lang)}
+          </Chip>
+        ))}
+      </Group>
+      <div className="flex flex-wrap items-center gap-x-6 gap-y-2">
+        <Group label={messages.filters.window}>
+          {TIME_WINDOWS.map((window) => (
+            <Chip key={window} pressed={view.window === window} onClick={() => set({ window })}>
+              {messages.filters.windows[window]}
+            </Chip>
+          ))}
+        </Group>
+        <Group label={messages.filters.language}>
+          {LANGUAGES.map((lang) => (
+            <Chip key={lang} pressed={view.lang === lang} onClick={() => set({ lang })}>
+              <span lang={lang}>{lang === "en" ? "English" : "中文"}</span>
+            </Chip>
+          ))}
+        </Group>
+        <Group label={messages.filters.theme}>
+          <Chip pressed={view.theme === "dark"} onClick={() => set({ theme: "dark" })}>
+            {messages.filters.dark}
+          </Chip>
+          <Chip pressed={view.theme === "light"} onClick={() => set({ theme: "light" })}>
+            {messages.filters.light}
+          </Chip>
+        </Group>
+      </div>
+    </nav>
+  );
+}

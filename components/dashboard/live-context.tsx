@@ -1,0 +1,43 @@
+"use client";
+
+import { createContext, useContext, useSyncExternalStore, type ReactNode } from "react";
+import type { SeriesFilter } from "@/lib/contracts/filters";
+import { useLiveStream, type StreamState } from "@/lib/realtime/use-live-stream";
+
+export interface LiveState extends StreamState {
+  /** No tick for more than two tick intervals: the values on screen are the last good ones. */
+  stale: boolean;
+  /** The browser clock, refreshed every second, for "updated 4 s ago". */
+  nowMs: number;
+}
+
+const LiveContext = createContext<LiveState | null>(null);
+
+const DEFAULT_TICK_MS = 1000;
+
+// One shared one-second clock; 0 during server rendering, so nothing time-dependent mismatches on hydration.
+let clockNow = 0;
+function subscribeClock(onChange: () => void): () => void {
+  clockNow = Date.now();
+  const timer = setInterval(() => {
+    clockNow = Date.now();
+    onChange();
+  }, 1000);
+  return () => clearInterval(timer);
+}
+const useClock = () => useSyncExternalStore(subscribeClock, () => clockNow, () => 0);
+
+/** Streams `filter` for everything below and says how fresh the data is. */
+export function LiveProvider({ filter, children }: { filter: SeriesFilter; children: ReactNode }) {
+  const stream = useLiveStream(filter);
+  const nowMs = useClock();
+  const tickMs = stream.info?.tickMs ?? DEFAULT_TICK_MS;
+  const stale = stream.status !== "live" || (stream.lastTickAt > 0 && nowMs - stream.lastTickAt > 2.5 * Math.max(tickMs, 400));
+  return <LiveContext.Provider value={{ ...stream, stale: nowMs > 0 && stale, nowMs }}>{children}</LiveContext.Provider>;
+}
+
+export function useLive(): LiveState {
+  const value = useContext(LiveContext);
+  if (!value) throw new Error("useLive outside LiveProvider");
+  return value;
+}

@@ -1,0 +1,62 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import type { Alert } from "@/lib/contracts/alerts";
+import { formatChangePct, formatCountShort, formatDateTime } from "@/lib/domain/format";
+import { SEVERITY_COLORS } from "@/lib/domain/palette";
+import type { Language } from "@/lib/domain/dashboard-url";
+import type { Messages } from "@/lib/i18n/messages";
+import { operatorName, sectorName } from "@/lib/i18n/names";
+import { alertsQueryOptions } from "@/lib/queries/alerts";
+import { ProvenanceBadge } from "@/components/ui/provenance-badge";
+import { Panel } from "@/components/ui/panel";
+import { useView } from "@/components/dashboard/view-context";
+import { useViewLive } from "./use-view-data";
+
+/** The alert in the reader's language, from its fields rather than the stored English sentence. */
+export function describeAlertFor(alert: Alert, lang: Language, messages: Messages): string {
+  const subject = `${operatorName(alert.operator, lang)} · ${alert.sector ? sectorName(alert.sector, lang) : messages.alerts.allSectors}`;
+  return messages.alerts.describe(
+    subject,
+    formatCountShort(alert.observed, lang),
+    formatChangePct((alert.observed - alert.expected) / alert.expected, lang),
+    formatCountShort(alert.expected, lang),
+  );
+}
+
+/** Alerts of the view, newest first, with severity, time, operator and sector. */
+export function AlertsFeed() {
+  const { view, messages } = useView();
+  const { filter } = useViewLive();
+  const alerts = useQuery(alertsQueryOptions(filter)).data?.alerts ?? [];
+  return (
+    <Panel
+      id="alerts"
+      title={messages.alerts.heading}
+      badge={<ProvenanceBadge provenance="simulated" label={messages.provenance.simulated} title={messages.provenance.simulatedNote} />}
+    >
+      {alerts.length === 0 ? (
+        <p className="text-sm text-ink-muted">{messages.alerts.none}</p>
+      ) : (
+        <ol className="max-h-96 space-y-2 overflow-y-auto pr-1 wall:max-h-[40vh]" aria-label={messages.alerts.heading}>
+          {alerts.map((alert) => (
+            <li
+              key={alert.id}
+              data-alert={alert.id}
+              data-severity={alert.severity}
+              className="rounded-md border-l-4 border-panel-border bg-canvas/40 p-2 text-sm"
+              style={{ borderLeftColor: SEVERITY_COLORS[alert.severity] }}
+            >
+              <div className="flex flex-wrap items-center gap-x-2 text-xs text-ink-muted">
+                <span className="font-semibold uppercase tracking-wide text-ink">{messages.alerts.severity[alert.severity]}</span>
+                <time dateTime={alert.raisedAt}>{formatDateTime(Date.parse(alert.raisedAt), view.lang)}</time>
+                <span>{alert.resolvedAt ? messages.alerts.resolved : messages.alerts.active}</span>
+              </div>
+              <p className="mt-0.5">{describeAlertFor(alert, view.lang, messages)}</p>
+            </li>
+          ))}
+        </ol>
+      )}
+    </Panel>
+  );
+}

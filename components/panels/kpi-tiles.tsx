@@ -1,0 +1,82 @@
+"use client";
+
+import { OPERATOR_SLUGS } from "@/lib/contracts/catalog";
+import { frameAtOrBefore, groupByOperator, relativeChange, sumOf } from "@/lib/domain/aggregate";
+import { formatChangePct, formatCount } from "@/lib/domain/format";
+import { OPERATOR_COLORS } from "@/lib/domain/palette";
+import { operatorName } from "@/lib/i18n/names";
+import { ProvenanceBadge } from "@/components/ui/provenance-badge";
+import { Panel } from "@/components/ui/panel";
+import { useLive } from "@/components/dashboard/live-context";
+import { useView } from "@/components/dashboard/view-context";
+import { useHourHistory, useViewLive } from "./use-view-data";
+
+function Change({ ratio, label }: { ratio: number | null; label: string }) {
+  const { view, messages } = useView();
+  const direction = ratio === null ? "none" : ratio > 0.0005 ? "up" : ratio < -0.0005 ? "down" : "flat";
+  return (
+    <span className="whitespace-nowrap" title={label}>
+      <span aria-hidden>{{ up: "▲ ", down: "▼ ", flat: "", none: "" }[direction]}</span>
+      <span className="tabular-nums">{ratio === null ? messages.kpi.noData : formatChangePct(ratio, view.lang)}</span>
+      <span className="sr-only"> {label}</span>
+    </span>
+  );
+}
+
+/** Total live connections and each operator's, with the change over the last minute and hour. */
+export function KpiTiles() {
+  const { view, messages } = useView();
+  const { stale } = useLive();
+  const { filter, live } = useViewLive();
+  const hour = useHourHistory(filter);
+
+  const ticks = live?.ticks ?? [];
+  const latest = ticks.at(-1);
+  const minuteAgo = latest ? frameAtOrBefore(ticks, latest.t - 60_000) : undefined;
+  const hourAgo = latest ? (frameAtOrBefore(hour, latest.t - 3_600_000) ?? hour[0]) : undefined;
+  const groups = live ? groupByOperator(live.series) : [];
+
+  const tiles = [
+    { id: "total", label: messages.kpi.total, color: undefined, indexes: undefined as number[] | undefined },
+    ...OPERATOR_SLUGS.flatMap((slug) => {
+      const group = groups.find((entry) => entry.slug === slug);
+      return group ? [{ id: slug, label: operatorName(slug, view.lang), color: OPERATOR_COLORS[slug], indexes: group.indexes }] : [];
+    }),
+  ];
+
+  return (
+    <Panel
+      id="kpi"
+      title={messages.kpi.heading}
+      stale={stale}
+      badge={<ProvenanceBadge provenance="simulated" label={messages.provenance.simulated} title={messages.provenance.simulatedNote} />}
+    >
+      <div className="grid grid-cols-2 gap-3 lg:grid-cols-4">
+        {tiles.map((tile) => {
+          const value = latest ? sumOf(latest.v, tile.indexes) : null;
+          return (
+            <div key={tile.id} data-kpi={tile.id} className="rounded-md border border-panel-border p-3">
+              <div className="flex items-center gap-2 text-sm text-ink-muted">
+                {tile.color ? <span aria-hidden className="h-2.5 w-2.5 rounded-full" style={{ background: tile.color }} /> : null}
+                {tile.label}
+              </div>
+              <div data-kpi-value className="mt-1 text-[1.75em] font-semibold leading-tight tabular-nums">
+                {value === null ? messages.kpi.noData : formatCount(value, view.lang)}
+              </div>
+              <div className="mt-1 flex flex-wrap gap-x-3 text-xs text-ink-muted">
+                <span>
+                  {messages.kpi.lastMinute}{" "}
+                  <Change ratio={relativeChange(minuteAgo ? sumOf(minuteAgo.v, tile.indexes) : null, value)} label={messages.kpi.changeMinute} />
+                </span>
+                <span>
+                  {messages.kpi.lastHour}{" "}
+                  <Change ratio={relativeChange(hourAgo ? sumOf(hourAgo.values, tile.indexes) : null, value)} label={messages.kpi.changeHour} />
+                </span>
+              </div>
+            </div>
+          );
+        })}
+      </div>
+    </Panel>
+  );
+}

@@ -1,0 +1,134 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import { useCallback, useMemo } from "react";
+import { OPERATOR_SLUGS } from "@/lib/contracts/catalog";
+import { frameAtOrBefore, sumOf } from "@/lib/domain/aggregate";
+import { BAND_TOLERANCE } from "@/lib/domain/anomaly";
+import { WINDOW_MS, isLiveWindow } from "@/lib/domain/dashboard-url";
+import { SECTOR_COLORS, SEVERITY_COLORS } from "@/lib/domain/palette";
+import { filterKey, seriesIndex } from "@/lib/domain/series";
+import { expectedMeanLevels } from "@/lib/domain/simulator/model";
+import { operatorName, sectorName } from "@/lib/i18n/names";
+import { alertsQueryOptions } from "@/lib/queries/alerts";
+import { StreamingChart, type SeriesSpec } from "@/components/charts/streaming-chart";
+import { CHART_THEME } from "@/components/charts/chart-theme";
+import { ProvenanceBadge } from "@/components/ui/provenance-badge";
+import { Panel } from "@/components/ui/panel";
+import { useLive } from "@/components/dashboard/live-context";
+import { useView } from "@/components/dashboard/view-context";
+import { useChartFormat } from "./chart-format";
+import { useViewHistory, useViewLive } from "./use-view-data";
+
+// Operators are told apart by line style here, since colour already says the sector.
+const OPERATOR_DASH: Record<(typeof OPERATOR_SLUGS)[number], number[]> = { "china-mobile": [], "china-unicom": [6, 3], "china-telecom": [2, 2] };
+
+/** Each series against its expected band, with alerts marked where they were raised. */
+export function LiveVsExpected() {
+  const { view, messages } = useView();
+  const { stale } = useLive();
+  const { filter, live } = useViewLive();
+  const history = useViewHistory(filter);
+  const alerts = useQuery(alertsQueryOptions(filter)).data?.alerts;
+  const { formatX, formatY } = useChartFormat();
+  const series = useMemo(() => live?.series ?? [], [live?.series]);
+  const modelIndexes = useMemo(() => series.map((entry) => seriesIndex(entry.operator, entry.sector)), [series]);
+  const showLive = isLiveWindow(view.window);
+  const band = CHART_THEME[view.theme].band;
+
+  const common = {
+    history: history.frames,
+    live: showLive ? (live?.ticks ?? []) : null,
+    liveKey: `${filterKey(filter)}:${showLive ? "live" : "history"}:${series.length}`,
+    windowMs: WINDOW_MS[view.window],
+    theme: view.theme,
+    formatX,
+  };
+
+  const totalSpecs = useMemo<SeriesSpec[]>(
+    () => [
+      { id: "low", label: messages.band.bandLabel, color: band, width: 1 },
+      { id: "high", label: messages.band.bandLabel, color: band, width: 1, fill: "-1", fillColor: band },
+      { id: "observed", label: messages.band.observed, color: "#2dd4bf" },
+      { id: "alerts", label: messages.band.alert, color: SEVERITY_COLORS.critical, markers: true },
+    ],
+    [messages, band],
+  );
+  const projectTotal = useCallback(
+    (values: readonly (number | null)[], t: number, spanMs: number) => {
+      const expected = expectedMeanLevels(t, spanMs);
+      const expectedTotal = modelIndexes.reduce((total, index) => total + expected[index]!, 0);
+      return [expectedTotal * (1 - BAND_TOLERANCE), expectedTotal * (1 + BAND_TOLERANCE), sumOf(values), null];
+    },
+    [modelIndexes],
+  );
+
+  const deviationSpecs = useMemo<SeriesSpec[]>(
+    () => [
+      { id: "band-low", label: messages.band.bandLabel, color: band, width: 1 },
+      { id: "band-high", label: messages.band.bandLabel, color: band, width: 1, fill: "-1", fillColor: band },
+      ...series.map((entry) => ({
+        id: `${entry.operator}:${entry.sector}`,
+        label: `${operatorName(entry.operator, view.lang)} · ${sectorName(entry.sector, view.lang)}`,
+        color: SECTOR_COLORS[entry.sector],
+        dash: OPERATOR_DASH[entry.operator],
+        width: 1.5,
+      })),
+      { id: "alerts", label: messages.band.alert, color: SEVERITY_COLORS.critical, markers: true },
+    ],
+    [series, messages, view.lang, band],
+  );
+  const projectDeviation = useCallback(
+    (values: readonly (number | null)[], t: number, spanMs: number) => {
+      const expected = expectedMeanLevels(t, spanMs);
+      const deviations = values.map((value, position) => {
+        const level = expected[modelIndexes[position]!]!;
+        return value === null || level === 0 ? null : ((value - level) / level) * 100;
+      });
+      return [-BAND_TOLERANCE * 100, BAND_TOLERANCE * 100, ...deviations, null];
+    },
+    [modelIndexes],
+  );
+
+  // Alerts on the charts: on the total where it stood when raised, and at their own departure.
+  const ticks = live?.ticks;
+  const markers = useMemo(() => {
+    const total: { specId: string; x: number; y: number }[] = [];
+    const deviation: { specId: string; x: number; y: number }[] = [];
+    for (const alert of alerts ?? []) {
+      const at = Date.parse(alert.raisedAt);
+      const frame = ticks ? frameAtOrBefore(ticks, at) : undefined;
+      const observedTotal = frame ? sumOf(frame.v) : null;
+      if (observedTotal !== null) total.push({ specId: "alerts", x: at, y: observedTotal });
+      deviation.push({ specId: "alerts", x: at, y: ((alert.observed - alert.expected) / alert.expected) * 100 });
+    }
+    return { total, deviation };
+  }, [alerts, ticks]);
+  const formatPct = useCallback((value: number) => `${value > 0 ? "+" : ""}${value.toFixed(1)}%`, []);
+
+  return (
+    <Panel
+      id="expected"
+      title={messages.band.heading}
+      stale={stale}
+      badge={<ProvenanceBadge provenance="simulated" label={messages.provenance.simulated} title={messages.provenance.simulatedNote} />}
+      className="lg:col-span-2"
+    >
+      <p className="-mt-2 mb-2 text-xs text-ink-muted">{messages.band.note}</p>
+      <div className="grid gap-4 xl:grid-cols-2">
+        <figure className="min-w-0">
+          <figcaption className="mb-1 text-sm text-ink-muted">{messages.band.total}</figcaption>
+          <div className="h-64 wall:h-[30vh]">
+            <StreamingChart {...common} specs={totalSpecs} project={projectTotal} markers={markers.total} formatY={formatY} ariaLabel={messages.band.total} legend={false} />
+          </div>
+        </figure>
+        <figure className="min-w-0">
+          <figcaption className="mb-1 text-sm text-ink-muted">{messages.band.deviation}</figcaption>
+          <div className="h-64 wall:h-[30vh]">
+            <StreamingChart {...common} specs={deviationSpecs} project={projectDeviation} markers={markers.deviation} formatY={formatPct} ariaLabel={messages.band.deviation} legend={false} />
+          </div>
+        </figure>
+      </div>
+    </Panel>
+  );
+}

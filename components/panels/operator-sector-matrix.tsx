@@ -1,0 +1,78 @@
+"use client";
+
+import { formatCountShort, formatCount } from "@/lib/domain/format";
+import { OPERATOR_COLORS, SECTOR_COLORS, viridis } from "@/lib/domain/palette";
+import { groupByOperator, groupBySector } from "@/lib/domain/aggregate";
+import { operatorName, sectorName } from "@/lib/i18n/names";
+import { ProvenanceBadge } from "@/components/ui/provenance-badge";
+import { Panel } from "@/components/ui/panel";
+import { useLive } from "@/components/dashboard/live-context";
+import { useView } from "@/components/dashboard/view-context";
+import { useViewLive } from "./use-view-data";
+
+/** Live value of every operator × sector on screen, coloured from fewest to most connections. */
+export function OperatorSectorMatrix() {
+  const { view, messages } = useView();
+  const { stale } = useLive();
+  const { live } = useViewLive();
+  const latest = live?.ticks.at(-1);
+  const series = live?.series ?? [];
+  const operators = groupByOperator(series);
+  const sectors = groupBySector(series);
+  const values = latest?.v ?? [];
+  // A square-root scale, so the small sectors are not all the same dark colour beside energy.
+  const max = Math.sqrt(Math.max(1, ...values));
+  const indexOf = (operator: string, sector: string) => series.findIndex((entry) => entry.operator === operator && entry.sector === sector);
+
+  return (
+    <Panel
+      id="matrix"
+      title={messages.matrix.heading}
+      stale={stale}
+      badge={<ProvenanceBadge provenance="simulated" label={messages.provenance.simulated} title={messages.provenance.simulatedNote} />}
+    >
+      <div className="overflow-x-auto">
+        <table className="w-full border-separate border-spacing-1 text-xs wall:text-sm">
+          <caption className="caption-bottom pt-2 text-left text-xs text-ink-muted">{messages.matrix.caption}</caption>
+          <thead>
+            <tr>
+              <td />
+              {sectors.map((sector) => (
+                <th key={sector.slug} scope="col" className="px-1 pb-1 text-left text-xs font-medium text-ink-muted">
+                  <span aria-hidden className="mr-1 inline-block h-2 w-2 rounded-full" style={{ background: SECTOR_COLORS[sector.slug] }} />
+                  {sectorName(sector.slug, view.lang)}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {operators.map((operator) => (
+              <tr key={operator.slug}>
+                <th scope="row" className="whitespace-nowrap pr-2 text-left text-xs font-medium text-ink-muted">
+                  <span aria-hidden className="mr-1 inline-block h-2 w-2 rounded-full" style={{ background: OPERATOR_COLORS[operator.slug] }} />
+                  {operatorName(operator.slug, view.lang)}
+                </th>
+                {sectors.map((sector) => {
+                  const index = indexOf(operator.slug, sector.slug);
+                  const value = index >= 0 ? values[index] : undefined;
+                  const colour = viridis(value === undefined ? 0 : Math.sqrt(value) / max);
+                  return (
+                    <td
+                      key={sector.slug}
+                      data-cell={`${operator.slug}:${sector.slug}`}
+                      title={value === undefined ? undefined : formatCount(value, view.lang)}
+                      className="rounded px-1.5 py-2 text-right font-semibold tabular-nums"
+                      style={{ background: colour.background, color: colour.text }}
+                    >
+                      {value === undefined ? "—" : formatCountShort(value, view.lang)}
+                    </td>
+                  );
+                })}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </Panel>
+  );
+}

@@ -1,0 +1,55 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { OPERATOR_SLUGS, SECTOR_SLUGS } from "@/lib/contracts/catalog";
+import { DEFAULT_VIEW, LANGUAGES, THEMES, TIME_WINDOWS, dashboardSearch, parseDashboardView } from "./dashboard-url";
+
+describe("parseDashboardView", () => {
+  it("reads the example of the issue", () => {
+    const { view, notices } = parseDashboardView(new URLSearchParams("operator=china-mobile,china-unicom&sector=energy,transport&window=15m"));
+    expect(view).toEqual({ ...DEFAULT_VIEW, operators: ["china-mobile", "china-unicom"], sectors: ["energy", "transport"], window: "15m" });
+    expect(notices).toEqual([]);
+  });
+
+  it("drops what it does not know and says so, instead of failing", () => {
+    const { view, notices } = parseDashboardView({ operator: "china-mobile,acme", sector: "mining", window: "3y", lang: "fr", theme: "neon" });
+    expect(view).toEqual({ ...DEFAULT_VIEW, operators: ["china-mobile"] });
+    expect(notices).toEqual([
+      { parameter: "operator", value: "acme" },
+      { parameter: "sector", value: "mining" },
+      { parameter: "window", value: "3y" },
+      { parameter: "lang", value: "fr" },
+      { parameter: "theme", value: "neon" },
+    ]);
+  });
+
+  it("treats every operator selected as no filter", () => {
+    expect(parseDashboardView({ operator: OPERATOR_SLUGS.join(",") }).view.operators).toEqual([]);
+  });
+});
+
+describe("dashboardSearch", () => {
+  it("writes nothing for the default view and readable commas otherwise", () => {
+    expect(dashboardSearch(DEFAULT_VIEW)).toBe("");
+    expect(dashboardSearch({ ...DEFAULT_VIEW, operators: ["china-unicom", "china-mobile"], lang: "zh" })).toBe("?operator=china-mobile,china-unicom&lang=zh");
+  });
+
+  it("round-trips every view", () => {
+    const view = fc.record({
+      operators: fc.subarray([...OPERATOR_SLUGS], { maxLength: 2 }),
+      sectors: fc.subarray([...SECTOR_SLUGS], { maxLength: 6 }),
+      window: fc.constantFrom(...TIME_WINDOWS),
+      lang: fc.constantFrom(...LANGUAGES),
+      theme: fc.constantFrom(...THEMES),
+    });
+    fc.assert(
+      fc.property(view, (original) => {
+        const parsed = parseDashboardView(new URLSearchParams(dashboardSearch(original))).view;
+        expect(parsed).toEqual({
+          ...original,
+          operators: OPERATOR_SLUGS.filter((slug) => original.operators.includes(slug)),
+          sectors: SECTOR_SLUGS.filter((slug) => original.sectors.includes(slug)),
+        });
+      }),
+    );
+  });
+});

@@ -1,0 +1,86 @@
+import { OPERATOR_SLUGS, SECTOR_SLUGS, type OperatorSlug, type SectorSlug } from "@/lib/contracts/catalog";
+import { parseSlugList } from "@/lib/contracts/filters";
+
+/**
+ * Everything a view of the dashboard is, kept in the URL so that it can be bookmarked, shared,
+ * put on a wall screen and restored by back, forward and reload:
+ *   /?operator=china-mobile,china-unicom&sector=energy,transport&window=15m&lang=zh&theme=light
+ */
+export const TIME_WINDOWS = ["5m", "15m", "1h", "24h", "7d"] as const;
+export type TimeWindow = (typeof TIME_WINDOWS)[number];
+export const LANGUAGES = ["en", "zh"] as const;
+export type Language = (typeof LANGUAGES)[number];
+export const THEMES = ["dark", "light"] as const;
+export type Theme = (typeof THEMES)[number];
+
+/** Live windows are drawn from the stream; history windows from per-minute rollups. */
+export const WINDOW_MS: Record<TimeWindow, number> = {
+  "5m": 5 * 60_000,
+  "15m": 15 * 60_000,
+  "1h": 60 * 60_000,
+  "24h": 24 * 3_600_000,
+  "7d": 7 * 24 * 3_600_000,
+};
+export const isLiveWindow = (window: TimeWindow) => window === "5m" || window === "15m" || window === "1h";
+
+export interface DashboardView {
+  operators: OperatorSlug[];
+  sectors: SectorSlug[];
+  window: TimeWindow;
+  lang: Language;
+  theme: Theme;
+}
+
+export const DEFAULT_VIEW: DashboardView = { operators: [], sectors: [], window: "15m", lang: "en", theme: "dark" };
+
+/** Something in the URL that could not be used and was dropped. */
+export interface UrlNotice {
+  parameter: "operator" | "sector" | "window" | "lang" | "theme";
+  value: string;
+}
+
+type Params = URLSearchParams | Record<string, string | string[] | undefined>;
+
+function read(params: Params, name: string): string | undefined {
+  if (params instanceof URLSearchParams) return params.getAll(name).join(",") || undefined;
+  const value = params[name];
+  return Array.isArray(value) ? value.join(",") : value;
+}
+
+function pick<T extends string>(raw: string | undefined, allowed: readonly T[], fallback: T, parameter: UrlNotice["parameter"], notices: UrlNotice[]): T {
+  if (raw === undefined || raw === "") return fallback;
+  if ((allowed as readonly string[]).includes(raw)) return raw as T;
+  notices.push({ parameter, value: raw });
+  return fallback;
+}
+
+/** Reads a view from URL parameters. Never throws: what it cannot use it drops, with a notice. */
+export function parseDashboardView(params: Params): { view: DashboardView; notices: UrlNotice[] } {
+  const notices: UrlNotice[] = [];
+  const operators = parseSlugList(read(params, "operator"), OPERATOR_SLUGS);
+  const sectors = parseSlugList(read(params, "sector"), SECTOR_SLUGS);
+  notices.push(...operators.unknown.map((value) => ({ parameter: "operator" as const, value })));
+  notices.push(...sectors.unknown.map((value) => ({ parameter: "sector" as const, value })));
+  const view: DashboardView = {
+    // Selecting every operator (or sector) is the same view as selecting none.
+    operators: operators.slugs.length === OPERATOR_SLUGS.length ? [] : operators.slugs,
+    sectors: sectors.slugs.length === SECTOR_SLUGS.length ? [] : sectors.slugs,
+    window: pick(read(params, "window"), TIME_WINDOWS, DEFAULT_VIEW.window, "window", notices),
+    lang: pick(read(params, "lang"), LANGUAGES, DEFAULT_VIEW.lang, "lang", notices),
+    theme: pick(read(params, "theme"), THEMES, DEFAULT_VIEW.theme, "theme", notices),
+  };
+  return { view, notices };
+}
+
+/** The query string of a view, leaving out defaults; "" for the default view. */
+export function dashboardSearch(view: DashboardView): string {
+  const params = new URLSearchParams();
+  if (view.operators.length) params.set("operator", OPERATOR_SLUGS.filter((slug) => view.operators.includes(slug)).join(","));
+  if (view.sectors.length) params.set("sector", SECTOR_SLUGS.filter((slug) => view.sectors.includes(slug)).join(","));
+  if (view.window !== DEFAULT_VIEW.window) params.set("window", view.window);
+  if (view.lang !== DEFAULT_VIEW.lang) params.set("lang", view.lang);
+  if (view.theme !== DEFAULT_VIEW.theme) params.set("theme", view.theme);
+  // Commas read better in a URL someone types or shares than %2C.
+  const search = params.toString().replace(/%2C/g, ",");
+  return search ? `?${search}` : "";
+}

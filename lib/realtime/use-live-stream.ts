@@ -1,0 +1,132 @@
+"use client";
+
+import { useQueryClient, type QueryClient } from "@tanstack/react-query";
+import { useEffect, useSyncExternalStore } from "react";
+import type { AlertsResponse } from "@/lib/contracts/alerts";
+import type { SeriesFilter } from "@/lib/contracts/filters";
+import type { ServerInfo } from "@/lib/contracts/realtime";
+import { filterKey } from "@/lib/domain/series";
+import { alertInView, upsertAlert } from "@/lib/queries/alerts";
+import { appendTicks, liveQueryKey, type LiveWindow } from "@/lib/queries/live";
+import { LIVE_CAPACITY } from "@/lib/queries/live";
+import { StreamClient, type StreamStatus } from "./stream-client";
+
+export interface StreamState {
+  status: StreamStatus;
+  /** When the last tick arrived (browser clock, ms), 0 before the first. */
+  lastTickAt: number;
+  info: ServerInfo | null;
+}
+
+/**
+ * One socket per browser tab, shared by every component that shows live data. It writes what
+ * it receives into the React Query cache (the live window of the current filter, the alert
+ * feeds), so components read live data the same way they read anything else.
+ */
+let state: StreamState = { status: "connecting", lastTickAt: 0, info: null };
+const SERVER_STATE: StreamState = state;
+const listeners = new Set<() => void>();
+const infoListeners = new Set<(info: ServerInfo) => void>();
+
+function setState(change: Partial<StreamState>): void {
+  state = { ...state, ...change };
+  for (const listener of listeners) listener();
+}
+
+let shared: { client: StreamClient; users: number; filterKey: string; closeTimer?: ReturnType<typeof setTimeout> } | undefined;
+
+function createClient(queryClient: QueryClient, filter: SeriesFilter): StreamClient {
+  let wasLive = false;
+  return new StreamClient({
+    filter,
+    snapshotTicks: LIVE_CAPACITY,
+    // WebSocket straight away (one less round of HTTP requests per reconnect); long-polling only
+    // where a proxy refuses WebSockets.
+    socketOptions: { transports: ["websocket", "polling"], tryAllTransports: true },
+    handlers: {
+      onSnapshot: (subscription) => {
+        queryClient.setQueryData<LiveWindow>(liveQueryKey(subscription.filter), subscription);
+        if (subscription.ticks.length) setState({ lastTickAt: Date.now() });
+      },
+      onTicks: (ticks, subscription) => {
+        queryClient.setQueryData<LiveWindow>(liveQueryKey(subscription.filter), (window) => appendTicks(window ?? { ...subscription, ticks: [] }, ticks));
+        setState({ lastTickAt: Date.now() });
+      },
+      onAlert: (_, alert) => {
+        // Every cached alert feed that shows this alert gets it, newest first.
+        for (const query of queryClient.getQueryCache().findAll({ queryKey: ["alerts"] })) {
+          const [, operators, sectors] = query.queryKey as [string, SeriesFilter["operators"], SeriesFilter["sectors"]];
+          if (!alertInView(alert, { operators, sectors })) continue;
+          queryClient.setQueryData<AlertsResponse>(query.queryKey, (feed) => upsertAlert(feed ?? { alerts: [] }, alert));
+        }
+      },
+      onStatus: (status) => {
+        // Back after a gap: the live window is resumed by the client; alerts and history are fetched again.
+        if (status === "live" && wasLive) {
+          void queryClient.invalidateQueries({ queryKey: ["alerts"] });
+          void queryClient.invalidateQueries({ queryKey: ["history"] });
+        }
+        if (status === "live") wasLive = true;
+        setState({ status });
+      },
+      onHello: (info) => {
+        setState({ info });
+        for (const listener of infoListeners) listener(info);
+      },
+    },
+  });
+}
+
+function acquire(queryClient: QueryClient, filter: SeriesFilter): void {
+  const key = filterKey(filter);
+  if (!shared) {
+    shared = { client: createClient(queryClient, filter), users: 0, filterKey: key };
+  } else if (shared.filterKey !== key) {
+    shared.client.setFilter(filter);
+    shared.filterKey = key;
+  }
+  clearTimeout(shared.closeTimer);
+  shared.users++;
+}
+
+function release(): void {
+  if (!shared) return;
+  shared.users--;
+  const current = shared;
+  // Kept a moment so that a filter change (unmount, then mount) reuses the same socket.
+  if (current.users === 0) {
+    current.closeTimer = setTimeout(() => {
+      if (shared === current && current.users === 0) {
+        current.client.close();
+        shared = undefined;
+        setState({ status: "connecting" });
+      }
+    }, 5_000);
+  }
+}
+
+/** Streams `filter` into the query cache while mounted; returns the connection state. */
+export function useLiveStream(filter: SeriesFilter): StreamState {
+  const queryClient = useQueryClient();
+  const key = filterKey(filter);
+  useEffect(() => {
+    acquire(queryClient, filter);
+    return release;
+    // `key` stands for `filter`: a new array with the same slugs is the same subscription.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [queryClient, key]);
+  return useSyncExternalStore(
+    (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    () => state,
+    () => SERVER_STATE,
+  );
+}
+
+/** Calls `listener` with every server:hello (a new connection; the build may have changed). */
+export function onServerInfo(listener: (info: ServerInfo) => void): () => void {
+  infoListeners.add(listener);
+  return () => infoListeners.delete(listener);
+}

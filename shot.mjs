@@ -1,0 +1,11 @@
+import { chromium } from "@playwright/test";
+const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox","--disable-gpu"] });
+const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+const errors = [];
+page.on("console", (m) => { if (m.type() === "error" || m.type() === "warning") errors.push(m.text()); });
+page.on("pageerror", (e) => errors.push(String(e)));
+await page.goto(process.argv[2] ?? "http://localhost:3000/");
+await page.waitForTimeout(Number(process.argv[4] ?? 3000));
+await page.screenshot({ path: process.argv[3] ?? "/tmp/shot.png", fullPage: true });
+console.log(errors.join("\n"));
+await browser.close();
