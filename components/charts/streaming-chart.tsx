@@ -6,6 +6,7 @@ import { Chart } from "react-chartjs-2";
 import type { Tick } from "@/lib/contracts/realtime";
 import type { Frame } from "@/lib/domain/aggregate";
 import type { Theme } from "@/lib/domain/dashboard-url";
+import { afterPaint, benchHooks } from "@/lib/realtime/bench-probe";
 import { CHART_THEME } from "./chart-theme";
 import "./register";
 
@@ -136,6 +137,8 @@ export function StreamingChart(props: StreamingChartProps) {
     };
 
     const rebuild = state.specKey !== specKey || state.liveKey !== liveKey || state.history !== history;
+    const bench = rebuild ? benchHooks() : undefined;
+    const rebuildStarted = bench ? performance.now() : 0;
     if (rebuild) {
       for (const dataset of datasets) dataset.data.length = 0;
       const firstLive = live?.[0]?.t ?? Infinity;
@@ -173,6 +176,10 @@ export function StreamingChart(props: StreamingChartProps) {
       x.max = newest;
     }
     chart.update("none");
+    if (bench?.chartRebuilt) {
+      const points = datasets.reduce((total, dataset) => total + dataset.data.length, 0);
+      afterPaint(() => bench.chartRebuilt?.({ label: ariaLabel, points, ms: performance.now() - rebuildStarted }));
+    }
   });
 
   return (

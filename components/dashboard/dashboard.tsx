@@ -9,6 +9,7 @@ import { LiveVsExpected } from "@/components/panels/live-vs-expected";
 import { OperatorSectorMatrix } from "@/components/panels/operator-sector-matrix";
 import { ReportBaselinesPanel } from "@/components/panels/report-baselines-panel";
 import { ConnectionStatus } from "./connection-status";
+import { TickPaintProbe } from "./tick-paint-probe";
 import { FilterBar } from "./filter-bar";
 import { LiveProvider } from "./live-context";
 import { UrlNotices } from "./url-notices";
@@ -50,6 +51,7 @@ function DashboardBody({ notices }: { notices: UrlNotice[] }) {
             <ReportBaselinesPanel />
           </div>
         </main>
+        <TickPaintProbe />
       </div>
     </LiveProvider>
   );
