@@ -86,7 +86,7 @@ async function main() {
   const socketServer = createSocketServer(httpServer);
   const realtime = startRealtime(
     socketServer,
-    { SIM_SEED: "bench", SIM_TICK_MS: TICK_MS, SIM_SPEED: 1, HISTORY_BACKFILL_HOURS: 0, HISTORY_RETENTION_DAYS: 30, ROLLUP_FLUSH_MS: 5000 },
+    { SIM_SEED: "bench", SIM_TICK_MS: TICK_MS, SIM_SPEED: 1, HISTORY_BACKFILL_HOURS: 0, HISTORY_RETENTION_DAYS: 30, ROLLUP_FLUSH_MS: 5000, PULSE_AUTH: "off" },
     "bench",
   );
   await new Promise<void>((resolve) => httpServer.listen(0, "127.0.0.1", resolve));

@@ -29,4 +29,10 @@ describe("parseEnv", () => {
   it("reports every bad variable at once", () => {
     expect(() => parseEnv({ PORT: "-1", LOG_LEVEL: "loud" })).toThrow(/PORT: .*; LOG_LEVEL: /);
   });
+
+  it("asks for a password when sign-in is switched on", () => {
+    expect(() => parseEnv({ PULSE_AUTH: "on" })).toThrow("PULSE_ADMIN_PASSWORD: required when PULSE_AUTH=on");
+    expect(parseEnv({ PULSE_AUTH: "on", PULSE_ADMIN_PASSWORD: "correct horse" }).PULSE_AUTH).toBe("on");
+    expect(() => parseEnv({ PULSE_AUTH: "yes" })).toThrow(/PULSE_AUTH: expected on or off/);
+  });
 });

@@ -61,6 +61,16 @@ const envSchema = z.object({
   HISTORY_RETENTION_DAYS: wholeNumber(30, 1, 3650, "days"),
   /** How often finished per-minute rollups are written to the database. */
   ROLLUP_FLUSH_MS: wholeNumber(5000, 100, 600_000, "milliseconds"),
+  /** "on": the dashboard needs signing in; wall screens use display tokens. */
+  PULSE_AUTH: z.preprocess(emptyAsUnset, z.enum(["off", "on"], { error: "expected on or off" }).default("off")),
+  /** The operators' password for signing in when PULSE_AUTH=on. */
+  PULSE_ADMIN_PASSWORD: z.preprocess(emptyAsUnset, z.string().min(8, "expected at least 8 characters").optional()),
+  /** Signs session cookies; set it so sessions survive restarts (a random one is used otherwise). */
+  PULSE_SESSION_SECRET: z.preprocess(emptyAsUnset, z.string().min(32, "expected at least 32 characters").optional()),
+}).superRefine((env, ctx) => {
+  if (env.PULSE_AUTH === "on" && !env.PULSE_ADMIN_PASSWORD) {
+    ctx.addIssue({ code: "custom", path: ["PULSE_ADMIN_PASSWORD"], message: "required when PULSE_AUTH=on" });
+  }
 });
 
 export type Env = z.infer<typeof envSchema>;

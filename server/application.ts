@@ -1,6 +1,7 @@
 import { createServer, type Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import next from "next";
+import type { AccessGate } from "./access-gate";
 import { createSocketServer, type StreamIo } from "./realtime/stream-server";
 import { createLogger } from "@/lib/logger";
 
@@ -13,6 +14,7 @@ export interface ApplicationOptions {
   dir: string;
   hostname: string;
   port: number;
+  gate: AccessGate;
 }
 
 export interface Application {
@@ -41,7 +43,10 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
   const handleRequest = nextApp.getRequestHandler();
 
   httpServer.on("request", (request, response) => {
-    handleRequest(request, response).catch((error: unknown) => {
+    (async () => {
+      if (await options.gate.handleHttp(request, response)) return;
+      await handleRequest(request, response);
+    })().catch((error: unknown) => {
       log.error("unhandled request error", { url: request.url, error: error instanceof Error ? error.message : String(error) });
       if (!response.headersSent) {
         response.statusCode = 500;
@@ -51,6 +56,7 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
   });
 
   const io = createSocketServer(httpServer);
+  io.use((socket, next) => void options.gate.authenticateSocket(socket, next));
 
   return {
     httpServer,

@@ -1,9 +1,11 @@
 import { closeDatabase, createDatabase, installDatabase } from "@/lib/db/client";
 import { migrateDatabase } from "@/lib/db/migrate";
+import { ensureDefaultPlaylist } from "@/lib/db/playlists";
 import { seedReferenceData } from "@/lib/db/seed";
 import { EnvError, getEnv, type Env } from "@/lib/env";
 import { createLogger, setLogLevel } from "@/lib/logger";
 import { APP_VERSION } from "@/lib/version";
+import { createAccessGate } from "./access-gate";
 import { createApplication } from "./application";
 import { provideDatabase } from "./database";
 import { Lifecycle } from "./lifecycle";
@@ -22,6 +24,8 @@ async function start(env: Env, lifecycle: Lifecycle): Promise<void> {
   installDatabase(database);
   lifecycle.onShutdown("database", () => closeDatabase(database));
   await seedReferenceData(database.prisma);
+  if (await ensureDefaultPlaylist()) log.info("created the default wall-screen playlist at /wall/overview");
+  if (env.PULSE_AUTH === "on" && !env.PULSE_SESSION_SECRET) log.warn("PULSE_SESSION_SECRET is unset: sign-ins end when the server restarts");
   if (lifecycle.isStopping) return;
 
   const application = await createApplication({
@@ -29,6 +33,7 @@ async function start(env: Env, lifecycle: Lifecycle): Promise<void> {
     dir: process.cwd(),
     hostname: env.HOST,
     port: env.PORT,
+    gate: createAccessGate({ authRequired: env.PULSE_AUTH === "on" }),
   });
   const realtime = startRealtime(application.io, env, readBuildId(process.cwd(), env.NODE_ENV === "development"));
   // Registered in this order so that shutdown closes the sockets first, then flushes.

@@ -4,7 +4,7 @@ import type { ChartData, ChartOptions } from "chart.js";
 import { useMemo } from "react";
 import { Bar } from "react-chartjs-2";
 import type { Theme } from "@/lib/domain/dashboard-url";
-import { CHART_THEME } from "./chart-theme";
+import { CHART_THEME, useChartFontSize } from "./chart-theme";
 import "./register";
 
 /** A static horizontal bar chart for report figures (drawn once; report baselines do not tick). */
@@ -24,8 +24,10 @@ export function BarChart({
   ariaLabel: string;
 }) {
   const data = useMemo<ChartData<"bar">>(() => ({ labels, datasets: [{ data: values, backgroundColor: colors, borderWidth: 0 }] }), [labels, values, colors]);
+  const fontSize = useChartFontSize();
   const options = useMemo<ChartOptions<"bar">>(() => {
     const palette = CHART_THEME[theme];
+    const font = { size: fontSize };
     return {
       indexAxis: "y",
       animation: false,
@@ -33,10 +35,10 @@ export function BarChart({
       maintainAspectRatio: false,
       plugins: { legend: { display: false }, tooltip: { callbacks: { label: (item) => formatValue(Number(item.raw)) } } },
       scales: {
-        x: { grid: { color: palette.grid }, ticks: { color: palette.text, callback: (value) => formatValue(Number(value)) } },
-        y: { grid: { display: false }, ticks: { color: palette.text } },
+        x: { grid: { color: palette.grid }, ticks: { color: palette.text, font, callback: (value) => formatValue(Number(value)) } },
+        y: { grid: { display: false }, ticks: { color: palette.text, font } },
       },
     };
-  }, [theme, formatValue]);
+  }, [theme, formatValue, fontSize]);
   return <Bar data={data} options={options} role="img" aria-label={ariaLabel} />;
 }

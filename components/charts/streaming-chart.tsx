@@ -7,7 +7,7 @@ import type { Tick } from "@/lib/contracts/realtime";
 import type { Frame } from "@/lib/domain/aggregate";
 import type { Theme } from "@/lib/domain/dashboard-url";
 import { afterPaint, benchHooks } from "@/lib/realtime/bench-probe";
-import { CHART_THEME } from "./chart-theme";
+import { CHART_THEME, useChartFontSize } from "./chart-theme";
 import "./register";
 
 type Point = { x: number; y: number | null };
@@ -56,10 +56,11 @@ export interface StreamingChartProps {
 export function StreamingChart(props: StreamingChartProps) {
   const { specs, history, live, liveKey, project, markers, windowMs, stacked, theme, formatX, formatY, ariaLabel, legend = true } = props;
   const chartRef = useRef<ChartJS<"line", Point[]> | undefined>(undefined);
-  const rendered = useRef<{ specKey: string; liveKey: string; history: readonly Frame[] | null; lastSeq: number }>({
+  const rendered = useRef<{ specKey: string; liveKey: string; history: readonly Frame[] | null; firstSeq: number; lastSeq: number }>({
     specKey: "",
     liveKey: "",
     history: null,
+    firstSeq: Infinity,
     lastSeq: -Infinity,
   });
   const specKey = specs.map((spec) => `${spec.id}:${spec.label}:${spec.color}`).join("|");
@@ -94,8 +95,10 @@ export function StreamingChart(props: StreamingChartProps) {
     [specKey, stacked],
   );
 
+  const fontSize = useChartFontSize();
   const options = useMemo<ChartOptions<"line">>(() => {
     const colors = CHART_THEME[theme];
+    const font = { size: fontSize };
     return {
       animation: false,
       responsive: true,
@@ -105,7 +108,7 @@ export function StreamingChart(props: StreamingChartProps) {
       spanGaps: false,
       interaction: { mode: "nearest", axis: "x", intersect: false },
       plugins: {
-        legend: { display: legend, labels: { color: colors.text, boxWidth: 12, filter: (item) => !specsRef.current[item.datasetIndex ?? 0]?.markers } },
+        legend: { display: legend, labels: { color: colors.text, font, boxWidth: fontSize, filter: (item) => !specsRef.current[item.datasetIndex ?? 0]?.markers } },
         tooltip: {
           callbacks: {
             title: (items) => (items[0] ? formatX(items[0].parsed.x ?? 0) : ""),
@@ -115,12 +118,12 @@ export function StreamingChart(props: StreamingChartProps) {
         decimation: { enabled: true, algorithm: "min-max" },
       },
       scales: {
-        x: { type: "linear", grid: { color: colors.grid }, ticks: { color: colors.text, maxTicksLimit: 6, callback: (value) => formatX(Number(value)) } },
-        y: { stacked: !!stacked, grid: { color: colors.grid }, ticks: { color: colors.text, maxTicksLimit: 6, callback: (value) => formatY(Number(value)) } },
+        x: { type: "linear", grid: { color: colors.grid }, ticks: { color: colors.text, font, maxTicksLimit: 6, callback: (value) => formatX(Number(value)) } },
+        y: { stacked: !!stacked, grid: { color: colors.grid }, ticks: { color: colors.text, font, maxTicksLimit: 6, callback: (value) => formatY(Number(value)) } },
       },
     };
     // Formatters follow the language; a new language re-renders the parent with new functions.
-  }, [theme, stacked, legend, formatX, formatY]);
+  }, [theme, stacked, legend, formatX, formatY, fontSize]);
 
   useEffect(() => {
     const chart = chartRef.current;
@@ -136,7 +139,10 @@ export function StreamingChart(props: StreamingChartProps) {
       });
     };
 
-    const rebuild = state.specKey !== specKey || state.liveKey !== liveKey || state.history !== history;
+    // Redraw everything for a new filter, new history, or when older ticks arrived in front of
+    // what is drawn (the socket's full snapshot after the server-rendered first minute).
+    const rebuild =
+      state.specKey !== specKey || state.liveKey !== liveKey || state.history !== history || (live?.[0]?.s ?? Infinity) < state.firstSeq;
     const bench = rebuild ? benchHooks() : undefined;
     const rebuildStarted = bench ? performance.now() : 0;
     if (rebuild) {
@@ -144,6 +150,7 @@ export function StreamingChart(props: StreamingChartProps) {
       const firstLive = live?.[0]?.t ?? Infinity;
       for (const frame of history) if (frame.t < firstLive) pushFrame(frame.values, frame.t, frame.spanMs);
       for (const tick of live ?? []) pushFrame(tick.v, tick.t);
+      state.firstSeq = live?.[0]?.s ?? Infinity;
       state.lastSeq = live?.at(-1)?.s ?? -Infinity;
     } else if (live) {
       for (const tick of live) {

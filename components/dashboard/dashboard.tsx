@@ -1,7 +1,8 @@
 "use client";
 
+import Link from "next/link";
 import { useEffect } from "react";
-import type { UrlNotice } from "@/lib/domain/dashboard-url";
+import { dashboardSearch, type UrlNotice } from "@/lib/domain/dashboard-url";
 import { AlertsFeed } from "@/components/panels/alerts-feed";
 import { ConnectionsOverTime } from "@/components/panels/connections-over-time";
 import { KpiTiles } from "@/components/panels/kpi-tiles";
@@ -35,6 +36,11 @@ function DashboardBody({ notices }: { notices: UrlNotice[] }) {
           <div className="flex flex-col items-end gap-1">
             <ConnectionStatus />
             <span className="text-xs text-ink-muted">{messages.timeZone}</span>
+            <nav aria-label={messages.nav.label} className="flex gap-3 text-xs">
+              <Link className="text-ink-muted underline-offset-4 hover:text-ink hover:underline" href={`/wall${dashboardSearch(view)}`}>{messages.nav.wall}</Link>
+              <Link className="text-ink-muted underline-offset-4 hover:text-ink hover:underline" href="/playlists">{messages.nav.playlists}</Link>
+              <Link className="text-ink-muted underline-offset-4 hover:text-ink hover:underline" href="/displays">{messages.nav.displays}</Link>
+            </nav>
           </div>
         </header>
         <UrlNotices notices={notices} />

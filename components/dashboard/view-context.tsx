@@ -33,6 +33,12 @@ export function ViewProvider({ basePath, children }: { basePath: string; childre
   return <ViewContext.Provider value={value}>{children}</ViewContext.Provider>;
 }
 
+/** A view that does not come from the URL: a wall screen's current playlist view. */
+export function FixedViewProvider({ view, children }: { view: DashboardView; children: ReactNode }) {
+  const value = useMemo(() => ({ view, messages: MESSAGES[view.lang], setView: () => {} }), [view]);
+  return <ViewContext.Provider value={value}>{children}</ViewContext.Provider>;
+}
+
 export function useView(): ViewContextValue {
   const value = useContext(ViewContext);
   if (!value) throw new Error("useView outside ViewProvider");

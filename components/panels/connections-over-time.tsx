@@ -61,22 +61,22 @@ export function ConnectionsOverTime() {
       {history.resolutionSeconds !== null && !showLive ? (
         <p className="-mt-2 mb-2 text-xs text-ink-muted">{messages.series.historyNote(`${history.resolutionSeconds / 60} min`)}</p>
       ) : null}
-      <div className="grid gap-4 xl:grid-cols-3">
-        <figure className="min-w-0">
-          <figcaption className="mb-1 text-sm text-ink-muted">{messages.series.total}</figcaption>
-          <div className="h-56 wall:h-[28vh]">
+      <div className="grid gap-4 xl:grid-cols-3 wall:min-h-0 wall:flex-1 wall:gap-[1em]">
+        <figure className="flex min-w-0 flex-col wall:min-h-0">
+          <figcaption className="mb-1 text-sm text-ink-muted wall:text-[0.75em]">{messages.series.total}</figcaption>
+          <div className="h-56 wall:h-auto wall:min-h-0 wall:flex-1">
             <StreamingChart {...common} specs={totalSpecs} project={projectTotal} ariaLabel={messages.series.total} legend={false} />
           </div>
         </figure>
-        <figure className="min-w-0">
-          <figcaption className="mb-1 text-sm text-ink-muted">{messages.series.byOperator}</figcaption>
-          <div className="h-56 wall:h-[28vh]">
+        <figure className="flex min-w-0 flex-col wall:min-h-0">
+          <figcaption className="mb-1 text-sm text-ink-muted wall:text-[0.75em]">{messages.series.byOperator}</figcaption>
+          <div className="h-56 wall:h-auto wall:min-h-0 wall:flex-1">
             <StreamingChart {...common} specs={operatorSpecs} project={projectOperators} ariaLabel={messages.series.byOperator} />
           </div>
         </figure>
-        <figure className="min-w-0">
-          <figcaption className="mb-1 text-sm text-ink-muted">{messages.series.bySector}</figcaption>
-          <div className="h-56 wall:h-[28vh]">
+        <figure className="flex min-w-0 flex-col wall:min-h-0">
+          <figcaption className="mb-1 text-sm text-ink-muted wall:text-[0.75em]">{messages.series.bySector}</figcaption>
+          <div className="h-56 wall:h-auto wall:min-h-0 wall:flex-1">
             <StreamingChart {...common} specs={sectorSpecs} project={projectSectors} stacked ariaLabel={messages.series.bySector} />
           </div>
         </figure>

@@ -114,17 +114,17 @@ export function LiveVsExpected() {
       badge={<ProvenanceBadge provenance="simulated" label={messages.provenance.simulated} title={messages.provenance.simulatedNote} />}
       className="lg:col-span-2"
     >
-      <p className="-mt-2 mb-2 text-xs text-ink-muted">{messages.band.note}</p>
-      <div className="grid gap-4 xl:grid-cols-2">
-        <figure className="min-w-0">
-          <figcaption className="mb-1 text-sm text-ink-muted">{messages.band.total}</figcaption>
-          <div className="h-64 wall:h-[30vh]">
+      <p className="-mt-2 mb-2 text-xs text-ink-muted wall:mt-0 wall:text-[0.65em]">{messages.band.note}</p>
+      <div className="grid gap-4 xl:grid-cols-2 wall:min-h-0 wall:flex-1 wall:gap-[1em]">
+        <figure className="flex min-w-0 flex-col wall:min-h-0">
+          <figcaption className="mb-1 text-sm text-ink-muted wall:text-[0.75em]">{messages.band.total}</figcaption>
+          <div className="h-64 wall:h-auto wall:min-h-0 wall:flex-1">
             <StreamingChart {...common} specs={totalSpecs} project={projectTotal} markers={markers.total} formatY={formatY} ariaLabel={messages.band.total} legend={false} />
           </div>
         </figure>
-        <figure className="min-w-0">
-          <figcaption className="mb-1 text-sm text-ink-muted">{messages.band.deviation}</figcaption>
-          <div className="h-64 wall:h-[30vh]">
+        <figure className="flex min-w-0 flex-col wall:min-h-0">
+          <figcaption className="mb-1 text-sm text-ink-muted wall:text-[0.75em]">{messages.band.deviation}</figcaption>
+          <div className="h-64 wall:h-auto wall:min-h-0 wall:flex-1">
             <StreamingChart {...common} specs={deviationSpecs} project={projectDeviation} markers={markers.deviation} formatY={formatPct} ariaLabel={messages.band.deviation} legend={false} />
           </div>
         </figure>

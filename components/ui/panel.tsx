@@ -1,4 +1,5 @@
 import type { ReactNode } from "react";
+import { PanelAge } from "./panel-age";
 
 /** A dashboard panel: a titled section that dims (keeping its values) while the data is stale. */
 export function Panel({
@@ -21,13 +22,16 @@ export function Panel({
       aria-labelledby={`${id}-title`}
       data-panel={id}
       data-stale={stale || undefined}
-      className={`flex min-w-0 flex-col rounded-lg border border-panel-border bg-panel p-4 transition-opacity data-[stale]:opacity-70 ${className}`}
+      className={`flex min-h-0 min-w-0 flex-col rounded-lg border border-panel-border bg-panel p-4 transition-opacity data-[stale]:opacity-70 wall:p-[0.8em] ${className}`}
     >
-      <header className="mb-3 flex flex-wrap items-center justify-between gap-2">
-        <h2 id={`${id}-title`} className="text-base font-semibold">
+      <header className="mb-3 flex flex-wrap items-center justify-between gap-2 wall:mb-[0.4em]">
+        <h2 id={`${id}-title`} className="text-base font-semibold wall:text-[1em]">
           {title}
         </h2>
-        {badge}
+        <div className="flex items-center gap-2">
+          <PanelAge />
+          {badge}
+        </div>
       </header>
       {children}
     </section>

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { Alert } from "./alerts";
 import { OPERATOR_SLUGS, SECTOR_SLUGS, operatorSlugSchema, sectorSlugSchema, type OperatorSlug, type SectorSlug } from "./catalog";
+import type { Heartbeat } from "./displays";
 import { operatorListParam, sectorListParam } from "./filters";
 
 /**
@@ -71,7 +72,7 @@ export const liveQuerySchema = z.object({
     .default(300),
 });
 
-export const CLIENT_ERROR_CODES = ["bad_request", "rate_limited", "unavailable"] as const;
+export const CLIENT_ERROR_CODES = ["bad_request", "forbidden", "rate_limited", "unavailable"] as const;
 export type ClientErrorCode = (typeof CLIENT_ERROR_CODES)[number];
 
 export type Acknowledgement<T> = { ok: true; data: T } | { ok: false; error: { code: ClientErrorCode; message: string } };
@@ -94,12 +95,18 @@ export interface ServerToClientEvents {
   "alert:resolved": (alert: Alert) => void;
   /** A message the server could not answer through an acknowledgement. */
   "client:error": (error: { code: ClientErrorCode; message: string }) => void;
+  /** An operator asked this screen to reload (from /displays). */
+  "display:reload": () => void;
+  /** This screen's display token was revoked; the server closes the socket right after. */
+  "display:revoked": () => void;
 }
 
 export interface ClientToServerEvents {
   "stream:subscribe": (request: SubscribeRequest, ack: (response: Acknowledgement<StreamSubscribed>) => void) => void;
   "stream:unsubscribe": (ack: (response: Acknowledgement<{ unsubscribed: true }>) => void) => void;
+  /** A wall screen's report on itself (see lib/contracts/displays.ts), every 30 s. */
+  "display:heartbeat": (heartbeat: Heartbeat, ack?: (response: Acknowledgement<{ recorded: true }>) => void) => void;
 }
 
 /** Client events the server knows; anything else is refused. */
-export const CLIENT_EVENTS = ["stream:subscribe", "stream:unsubscribe"] as const satisfies readonly (keyof ClientToServerEvents)[];
+export const CLIENT_EVENTS = ["stream:subscribe", "stream:unsubscribe", "display:heartbeat"] as const satisfies readonly (keyof ClientToServerEvents)[];

@@ -50,6 +50,13 @@ export function parseQuery<Schema extends z.ZodObject>(request: Request, schema:
   return parsed.data;
 }
 
+/** Validates a dynamic route segment (`[slug]`, `[id]`), naming it in the 400. */
+export function parseParam<Schema extends z.ZodType>(name: string, value: string, schema: Schema): z.output<Schema> {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new HttpError("bad_request", `${name} '${value.slice(0, 60)}': ${describeZodError(parsed.error)}`);
+  return parsed.data;
+}
+
 const MAX_BODY_BYTES = 64 * 1024;
 
 /** Reads and validates a JSON body: 415 unless JSON, 413 past 64 KiB, 400 naming what is wrong. */

@@ -97,6 +97,7 @@ const en = {
     China: "China",
   } as Record<string, string>,
   timeZone: "China time (UTC+8)",
+  nav: { label: "Pages", wall: "This view on a wall screen", playlists: "Wall playlists", displays: "Displays" },
   /** Translations of the seed's caveats; English shows the stored text itself. */
   caveats: {} as Record<string, string>,
 };
@@ -198,6 +199,7 @@ const zh: Messages = {
     China: "中国",
   },
   timeZone: "北京时间（UTC+8）",
+  nav: { label: "页面", wall: "在大屏上显示此视图", playlists: "大屏轮播", displays: "屏幕状态" },
   caveats: {
     "global-share-2013.asia": "同一篇文章又称亚洲占全球连接的 27%（超过 5000 万），两者不可能同时成立。",
     "asia-2013.share": "与同一篇文章中的地区分布相矛盾，后者给出的亚洲占比为 40%。",

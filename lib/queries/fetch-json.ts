@@ -11,3 +11,18 @@ export async function fetchJson<Schema extends z.ZodType>(url: string, schema: S
   }
   return schema.parse(body);
 }
+
+/** Sends a JSON body to one of our API routes; throws the API's own error message on failure. */
+export async function sendJson<Schema extends z.ZodType>(method: "POST" | "PUT" | "DELETE", url: string, body: unknown, schema: Schema): Promise<z.output<Schema>> {
+  const response = await fetch(url, {
+    method,
+    headers: { accept: "application/json", ...(body === undefined ? {} : { "content-type": "application/json" }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const answer: unknown = response.status === 204 ? {} : await response.json().catch(() => undefined);
+  if (!response.ok) {
+    const error = apiErrorBodySchema.safeParse(answer);
+    throw new Error(error.success ? error.data.error.message : `${url} answered ${response.status}`);
+  }
+  return schema.parse(answer);
+}

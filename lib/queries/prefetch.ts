@@ -1,6 +1,7 @@
 import type { QueryClient } from "@tanstack/react-query";
 import { fetchAlerts } from "@/lib/db/alerts";
 import { fetchBaselines } from "@/lib/db/baselines";
+import { listDisplays } from "@/lib/db/displays";
 import { fetchHistory } from "@/lib/db/rollups";
 import { isLiveWindow, WINDOW_MS, type DashboardView } from "@/lib/domain/dashboard-url";
 import { getRealtime } from "@/server/realtime/registry";
@@ -8,6 +9,7 @@ import { ALERTS_SHOWN, alertsQueryOptions } from "./alerts";
 import { ALL_SERIES, baselinesQueryOptions } from "./baselines";
 import { HISTORY_POINTS, historyQueryOptions, type HistoryWindow } from "./history";
 import { liveQueryOptions } from "./live";
+import { displaysQueryOptions } from "./playlists";
 
 const FIRST_PAINT_TICKS = 65;
 
@@ -34,4 +36,14 @@ export async function prefetchView(queryClient: QueryClient, view: DashboardView
     // the socket's snapshot then fills the rest of the window without a second page weight.
     realtime ? queryClient.prefetchQuery({ ...liveQueryOptions(filter), queryFn: async () => realtime.snapshot(filter, FIRST_PAINT_TICKS) }) : undefined,
   ]);
+}
+
+/** The fleet view's first paint. */
+export async function prefetchDisplays(queryClient: QueryClient): Promise<void> {
+  const realtime = getRealtime();
+  const buildId = realtime?.info.buildId ?? "unknown";
+  await queryClient.prefetchQuery({
+    ...displaysQueryOptions(),
+    queryFn: async () => ({ displays: await listDisplays({ nowMs: Date.now(), buildId, connected: realtime?.connectedDisplays() ?? new Set() }), buildId }),
+  });
 }

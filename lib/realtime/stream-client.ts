@@ -1,5 +1,6 @@
 import { io, type Socket } from "socket.io-client";
 import type { Alert } from "@/lib/contracts/alerts";
+import type { Heartbeat } from "@/lib/contracts/displays";
 import type {
   Acknowledgement,
   ClientToServerEvents,
@@ -22,6 +23,12 @@ export interface StreamHandlers {
   onHello?(info: ServerInfo): void;
   /** The server refused a request (bad filter, rate limit). */
   onError?(message: string): void;
+  /** The connection was refused: "unauthorized", "revoked", or a network error's message. */
+  onConnectError?(message: string): void;
+  /** An operator asked this screen to reload. */
+  onReloadRequested?(): void;
+  /** This screen's display token was revoked. */
+  onRevoked?(): void;
 }
 
 export interface StreamClientOptions {
@@ -47,6 +54,8 @@ export class StreamClient {
   /** True from sending a subscription until its answer: ticks in flight belong to the old one. */
   private awaitingAnswer = false;
   private statusValue: StreamStatus = "connecting";
+  /** Numbers subscriptions so that only the answer to the latest one is used. */
+  private requests = 0;
   private closed = false;
 
   constructor(private readonly options: StreamClientOptions) {
@@ -65,8 +74,9 @@ export class StreamClient {
       // socket go (a restart on some hosts, an overload); a screen must come back either way.
       if (reason === "io server disconnect") setTimeout(() => !this.closed && this.socket.connect(), 1_000);
     });
-    this.socket.on("connect_error", () => {
+    this.socket.on("connect_error", (error) => {
       if (this.statusValue !== "connecting") this.setStatus("reconnecting");
+      handlers.onConnectError?.(error.message);
     });
     this.socket.on("stream:tick", (tick) => this.receive(tick));
     this.socket.on("server:hello", (info) => handlers.onHello?.(info));
@@ -74,6 +84,13 @@ export class StreamClient {
     this.socket.on("alert:updated", (alert) => handlers.onAlert?.("updated", alert));
     this.socket.on("alert:resolved", (alert) => handlers.onAlert?.("resolved", alert));
     this.socket.on("client:error", (error) => handlers.onError?.(error.message));
+    this.socket.on("display:reload", () => handlers.onReloadRequested?.());
+    this.socket.on("display:revoked", () => handlers.onRevoked?.());
+  }
+
+  /** Sends a wall screen's heartbeat (dropped while disconnected; the next one follows soon). */
+  sendHeartbeat(heartbeat: Heartbeat): void {
+    if (this.socket.connected) this.socket.emit("display:heartbeat", heartbeat);
   }
 
   get status(): StreamStatus {
@@ -107,10 +124,13 @@ export class StreamClient {
   private subscribe(resume: boolean): void {
     this.awaitingAnswer = true;
     const since = resume ? this.lastSeq : undefined;
+    const request = ++this.requests;
     this.socket.emit(
       "stream:subscribe",
       { filter: this.filter, since, snapshotTicks: this.options.snapshotTicks },
-      (response: Acknowledgement<StreamSubscribed>) => this.answered(response),
+      (response: Acknowledgement<StreamSubscribed>) => {
+        if (request === this.requests) this.answered(response);
+      },
     );
   }
 

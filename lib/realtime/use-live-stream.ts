@@ -3,8 +3,9 @@
 import { useQueryClient, type QueryClient } from "@tanstack/react-query";
 import { useEffect, useSyncExternalStore } from "react";
 import type { AlertsResponse } from "@/lib/contracts/alerts";
+import type { Heartbeat } from "@/lib/contracts/displays";
 import type { SeriesFilter } from "@/lib/contracts/filters";
-import type { ServerInfo } from "@/lib/contracts/realtime";
+import type { ServerInfo, StreamSubscribed, Tick } from "@/lib/contracts/realtime";
 import { filterKey } from "@/lib/domain/series";
 import { alertInView, upsertAlert } from "@/lib/queries/alerts";
 import { appendTicks, liveQueryKey, type LiveWindow } from "@/lib/queries/live";
@@ -26,7 +27,11 @@ export interface StreamState {
 let state: StreamState = { status: "connecting", lastTickAt: 0, info: null };
 const SERVER_STATE: StreamState = state;
 const listeners = new Set<() => void>();
-const infoListeners = new Set<(info: ServerInfo) => void>();
+
+/** What a wall screen reacts to beyond data: a new build, a remote reload, a revoked token. */
+export type StreamEvent = { type: "hello"; info: ServerInfo } | { type: "reload-requested" } | { type: "revoked" } | { type: "connect-error"; message: string };
+const eventListeners = new Set<(event: StreamEvent) => void>();
+const emit = (event: StreamEvent) => eventListeners.forEach((listener) => listener(event));
 
 function setState(change: Partial<StreamState>): void {
   state = { ...state, ...change };
@@ -35,8 +40,43 @@ function setState(change: Partial<StreamState>): void {
 
 let shared: { client: StreamClient; users: number; filterKey: string; closeTimer?: ReturnType<typeof setTimeout> } | undefined;
 
+/**
+ * Ticks are written to the cache once per animation frame, not once per message: a screen
+ * never redraws more often than it paints, however fast ticks come (the soak test sends
+ * hundreds a second). While the tab is hidden, frames stop, so a timer takes over.
+ */
+function createTickBatcher(queryClient: QueryClient) {
+  let pending: { subscription: StreamSubscribed; ticks: Tick[] } | undefined;
+  let scheduled = false;
+  const flush = () => {
+    scheduled = false;
+    if (!pending) return;
+    const { subscription, ticks } = pending;
+    pending = undefined;
+    queryClient.setQueryData<LiveWindow>(liveQueryKey(subscription.filter), (window) => appendTicks(window ?? { ...subscription, ticks: [] }, ticks));
+    setState({ lastTickAt: Date.now() });
+  };
+  return {
+    add(ticks: Tick[], subscription: StreamSubscribed) {
+      if (pending && filterKey(pending.subscription.filter) !== filterKey(subscription.filter)) pending = undefined;
+      pending ??= { subscription, ticks: [] };
+      pending.ticks.push(...ticks);
+      if (pending.ticks.length > LIVE_CAPACITY) pending.ticks.splice(0, pending.ticks.length - LIVE_CAPACITY);
+      if (scheduled) return;
+      scheduled = true;
+      if (document.hidden) setTimeout(flush, 250);
+      else requestAnimationFrame(flush);
+    },
+    /** A snapshot replaces the window: ticks held for it are older and go. */
+    clear() {
+      pending = undefined;
+    },
+  };
+}
+
 function createClient(queryClient: QueryClient, filter: SeriesFilter): StreamClient {
   let wasLive = false;
+  const batcher = createTickBatcher(queryClient);
   return new StreamClient({
     filter,
     snapshotTicks: LIVE_CAPACITY,
@@ -45,13 +85,11 @@ function createClient(queryClient: QueryClient, filter: SeriesFilter): StreamCli
     socketOptions: { transports: ["websocket", "polling"], tryAllTransports: true },
     handlers: {
       onSnapshot: (subscription) => {
+        batcher.clear();
         queryClient.setQueryData<LiveWindow>(liveQueryKey(subscription.filter), subscription);
         if (subscription.ticks.length) setState({ lastTickAt: Date.now() });
       },
-      onTicks: (ticks, subscription) => {
-        queryClient.setQueryData<LiveWindow>(liveQueryKey(subscription.filter), (window) => appendTicks(window ?? { ...subscription, ticks: [] }, ticks));
-        setState({ lastTickAt: Date.now() });
-      },
+      onTicks: (ticks, subscription) => batcher.add(ticks, subscription),
       onAlert: (_, alert) => {
         // Every cached alert feed that shows this alert gets it, newest first.
         for (const query of queryClient.getQueryCache().findAll({ queryKey: ["alerts"] })) {
@@ -71,8 +109,11 @@ function createClient(queryClient: QueryClient, filter: SeriesFilter): StreamCli
       },
       onHello: (info) => {
         setState({ info });
-        for (const listener of infoListeners) listener(info);
+        emit({ type: "hello", info });
       },
+      onReloadRequested: () => emit({ type: "reload-requested" }),
+      onRevoked: () => emit({ type: "revoked" }),
+      onConnectError: (message) => emit({ type: "connect-error", message }),
     },
   });
 }
@@ -125,8 +166,13 @@ export function useLiveStream(filter: SeriesFilter): StreamState {
   );
 }
 
-/** Calls `listener` with every server:hello (a new connection; the build may have changed). */
-export function onServerInfo(listener: (info: ServerInfo) => void): () => void {
-  infoListeners.add(listener);
-  return () => infoListeners.delete(listener);
+/** Calls `listener` with every stream event until the returned function is called. */
+export function onStreamEvent(listener: (event: StreamEvent) => void): () => void {
+  eventListeners.add(listener);
+  return () => eventListeners.delete(listener);
+}
+
+/** Sends a wall screen's heartbeat over the tab's one socket. */
+export function sendHeartbeat(heartbeat: Heartbeat): void {
+  shared?.client.sendHeartbeat(heartbeat);
 }

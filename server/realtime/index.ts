@@ -1,8 +1,11 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { MAX_SNAPSHOT_TICKS, type ServerInfo } from "@/lib/contracts/realtime";
+import { MAX_SNAPSHOT_TICKS, type ServerInfo, type StreamFilter } from "@/lib/contracts/realtime";
 import { insertAlert, pruneAlerts, resolveOrphanedAlerts, updateAlert } from "@/lib/db/alerts";
+import { pruneDisplays, recordHeartbeat } from "@/lib/db/displays";
+import { findPlaylist } from "@/lib/db/playlists";
 import { pruneRollups, upsertRollups } from "@/lib/db/rollups";
+import { filterKey } from "@/lib/domain/series";
 import { ConnectionModel } from "@/lib/domain/simulator/model";
 import type { Incident } from "@/lib/domain/simulator/incidents";
 import type { Env } from "@/lib/env";
@@ -12,7 +15,8 @@ import { AlertService } from "./alert-service";
 import { backfillHistory } from "./backfill";
 import { getRealtime, registerRealtime, type RealtimeHandle } from "./registry";
 import { RollupWriter } from "./rollup-writer";
-import { attachStreamServer, snapshotFor, type StreamIo, type StreamServer } from "./stream-server";
+import { attachDisplayFleet } from "./display-fleet";
+import { attachStreamServer, snapshotFor, type StreamIo, type StreamServer, type StreamSocket } from "./stream-server";
 import { TickSource } from "./tick-source";
 
 const log = createLogger("realtime");
@@ -41,8 +45,21 @@ export function readBuildId(dir: string, dev: boolean): string {
 
 export type RealtimeConfig = Pick<
   Env,
-  "SIM_SEED" | "SIM_TICK_MS" | "SIM_SPEED" | "HISTORY_BACKFILL_HOURS" | "HISTORY_RETENTION_DAYS" | "ROLLUP_FLUSH_MS"
+  "SIM_SEED" | "SIM_TICK_MS" | "SIM_SPEED" | "HISTORY_BACKFILL_HOURS" | "HISTORY_RETENTION_DAYS" | "ROLLUP_FLUSH_MS" | "PULSE_AUTH"
 >;
+
+/**
+ * With sign-in on, a wall screen's token lets it watch only the filters of its playlist's views
+ * (read again on each subscription, so an edited playlist applies at once).
+ */
+async function authorizeFilter(socket: StreamSocket, filter: StreamFilter): Promise<string | null> {
+  const token = socket.data.displayToken;
+  if (!token) return null;
+  const playlist = await findPlaylist(token.playlistSlug);
+  const wanted = filterKey(filter);
+  if (playlist?.views.some((view) => filterKey(view) === wanted)) return null;
+  return `this display may show only the views of playlist '${token.playlistSlug}'`;
+}
 
 /**
  * Starts the live stream on `io`: the simulator's ticks, the socket protocol, per-minute
@@ -62,7 +79,8 @@ export function startRealtime(io: StreamIo, config: RealtimeConfig, buildId: str
     speed: config.SIM_SPEED,
     provenance: "simulated",
   };
-  const stream = attachStreamServer(io, source, info);
+  const stream = attachStreamServer(io, source, info, config.PULSE_AUTH === "on" ? { authorizeFilter } : {});
+  const fleet = attachDisplayFleet(io, recordHeartbeat);
   const writer = new RollupWriter({ source, write: upsertRollups, flushMs: config.ROLLUP_FLUSH_MS });
   const alerts = new AlertService(source, { insert: insertAlert, update: updateAlert }, stream.publishAlert);
 
@@ -86,7 +104,8 @@ export function startRealtime(io: StreamIo, config: RealtimeConfig, buildId: str
     try {
       const rollups = await pruneRollups(before);
       const pruned = await pruneAlerts(before);
-      if (rollups + pruned > 0) log.info("pruned old history", { rollups, alerts: pruned });
+      const displays = await pruneDisplays(Date.now() - config.HISTORY_RETENTION_DAYS * DAY_MS);
+      if (rollups + pruned + displays > 0) log.info("pruned old history", { rollups, alerts: pruned, displays });
     } catch (error) {
       log.warn("pruning history failed", { error: error instanceof Error ? error.message : String(error) });
     }
@@ -115,6 +134,9 @@ export function startRealtime(io: StreamIo, config: RealtimeConfig, buildId: str
     currentInstant: () => source.currentInstant(),
     trigger: realtime.trigger,
     snapshot: (filter, ticks) => snapshotFor(source, filter, ticks, info.provenance),
+    reloadDisplay: fleet.reload,
+    revokeDisplayToken: fleet.revokeToken,
+    connectedDisplays: fleet.connected,
   };
   registerRealtime(handle);
   log.info("live stream started", { tickMs: config.SIM_TICK_MS, speed: config.SIM_SPEED });

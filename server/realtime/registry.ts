@@ -10,6 +10,12 @@ export interface RealtimeHandle {
   trigger(incident: Incident): void;
   /** The recent window of a filter, as a subscription would answer it. */
   snapshot(filter: StreamFilter, ticks: number): StreamSubscribed;
+  /** Asks a wall screen to reload; how many of its sockets were reached. */
+  reloadDisplay(displayId: string): number;
+  /** Cuts off the screens using a display token that was just revoked. */
+  revokeDisplayToken(tokenId: number): number;
+  /** Screens with a socket open now. */
+  connectedDisplays(): Set<string>;
 }
 
 // Route handlers are loaded by Next in the same process as the custom server but from their

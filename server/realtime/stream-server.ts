@@ -16,6 +16,7 @@ import {
 } from "@/lib/contracts/realtime";
 import { SERIES, canonicalFilter, filterKey, seriesIndexesFor } from "@/lib/domain/series";
 import { TokenBucket } from "@/lib/domain/token-bucket";
+import type { ActiveDisplayToken } from "@/lib/db/display-tokens";
 import { createLogger } from "@/lib/logger";
 import type { AlertChange } from "./alert-service";
 import type { FullTick, TickSource } from "./tick-source";
@@ -23,6 +24,10 @@ import type { FullTick, TickSource } from "./tick-source";
 const log = createLogger("stream");
 
 export interface SocketData {
+  /** Set by the access gate for a wall screen's socket; null for a signed-in or anonymous one. */
+  displayToken: ActiveDisplayToken | null;
+  /** The screen's own id, once it has sent a heartbeat. */
+  displayId?: string;
   /** The room of the socket's current subscription, if any. */
   room?: string;
   limiter: TokenBucket;
@@ -30,7 +35,7 @@ export interface SocketData {
 }
 
 export type StreamIo = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
-type StreamSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+export type StreamSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
 /** One room per distinct filter: its ticks are built and serialised once for all its sockets. */
 interface Room {
@@ -80,7 +85,12 @@ export interface StreamServer {
   close(): void;
 }
 
-export function attachStreamServer(io: StreamIo, source: TickSource, info: ServerInfo): StreamServer {
+export interface StreamServerOptions {
+  /** Decides whether a socket may watch a filter (a wall screen only its playlist's views); a reason when not. */
+  authorizeFilter?: (socket: StreamSocket, filter: StreamFilter) => Promise<string | null>;
+}
+
+export function attachStreamServer(io: StreamIo, source: TickSource, info: ServerInfo, options: StreamServerOptions = {}): StreamServer {
   const rooms = new Map<string, Room>();
 
   const roomFor = (filter: StreamFilter): string => {
@@ -135,7 +145,7 @@ export function attachStreamServer(io: StreamIo, source: TickSource, info: Serve
       next();
     });
 
-    socket.on("stream:subscribe", (request: unknown, ack: unknown) => {
+    socket.on("stream:subscribe", async (request: unknown, ack: unknown) => {
       if (typeof ack !== "function") {
         refuse(socket, "bad_request", "stream:subscribe needs an acknowledgement callback");
         return;
@@ -145,6 +155,12 @@ export function attachStreamServer(io: StreamIo, source: TickSource, info: Serve
         refuse(socket, "bad_request", describeZodError(parsed.error), ack);
         return;
       }
+      const refusal = options.authorizeFilter ? await options.authorizeFilter(socket, parsed.data.filter) : null;
+      if (refusal) {
+        refuse(socket, "forbidden", refusal, ack);
+        return;
+      }
+      if (!socket.connected) return;
       const name = roomFor(parsed.data.filter);
       const room = rooms.get(name)!;
       if (socket.data.room && socket.data.room !== name) void socket.leave(socket.data.room);

@@ -2,6 +2,7 @@ import { createServer, type Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { io as connect, type Socket } from "socket.io-client";
 import type { ClientToServerEvents, ServerToClientEvents } from "@/lib/contracts/realtime";
+import { createAccessGate } from "@/server/access-gate";
 import { startRealtime, type Realtime, type RealtimeConfig } from "@/server/realtime";
 import { createSocketServer, type StreamIo } from "@/server/realtime/stream-server";
 
@@ -12,6 +13,7 @@ export const FAST: RealtimeConfig = {
   HISTORY_BACKFILL_HOURS: 0,
   HISTORY_RETENTION_DAYS: 30,
   ROLLUP_FLUSH_MS: 200,
+  PULSE_AUTH: "off",
 };
 
 export interface TestStreamServer {
@@ -25,12 +27,22 @@ export interface TestStreamServer {
 
 /**
  * The live stream on a bare HTTP server (no Next.js) on `port` (0 picks one), with the database
- * already installed by the test. The same factories as the real server.
+ * already installed by the test. The same factories and access gate as the real server; requests
+ * the gate lets through are answered "passed".
  */
 export async function startStreamServer(config: Partial<RealtimeConfig> = {}, port = 0): Promise<TestStreamServer> {
   const httpServer: HttpServer = createServer();
   const io = createSocketServer(httpServer);
-  const realtime = startRealtime(io, { ...FAST, ...config }, "test-build");
+  const merged = { ...FAST, ...config };
+  const gate = createAccessGate({ authRequired: merged.PULSE_AUTH === "on" });
+  io.use((socket, next) => void gate.authenticateSocket(socket, next));
+  httpServer.on("request", (request, response) => {
+    void gate.handleHttp(request, response).then((handled) => {
+      // Behind the gate there is no Next.js here: "passed" stands for the page or API it would serve.
+      if (!handled) response.writeHead(200, { "content-type": "text/plain" }).end("passed");
+    });
+  });
+  const realtime = startRealtime(io, merged, "test-build");
   await new Promise<void>((resolve) => httpServer.listen(port, "127.0.0.1", resolve));
   const bound = (httpServer.address() as AddressInfo).port;
   return {

@@ -1,0 +1,17 @@
+import { heartbeatSchema } from "@/lib/contracts/displays";
+import { HttpError, handle, parseParam, respond } from "@/lib/http/respond";
+import { getRealtime } from "@/server/realtime/registry";
+
+export const dynamic = "force-dynamic";
+
+type Context = { params: Promise<{ id: string }> };
+
+/** Asks one wall screen to reload itself, now. */
+export const POST = handle<Context>(async (_request, context) => {
+  const id = parseParam("display", (await context.params).id, heartbeatSchema.shape.displayId);
+  const realtime = getRealtime();
+  if (!realtime) throw new HttpError("unavailable", "the live stream is not running in this process");
+  const reached = realtime.reloadDisplay(id);
+  if (reached === 0) throw new HttpError("not_found", `display '${id}' is not connected`);
+  return respond({ reloading: id, sockets: reached }, { status: 202 });
+});

@@ -1,0 +1,226 @@
+"use client";
+
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import { z } from "zod";
+import { OPERATOR_SLUGS, OPERATORS, SECTOR_SLUGS, SECTORS } from "@/lib/contracts/catalog";
+import {
+  TIME_WINDOW_VALUES,
+  createdDisplayTokenSchema,
+  displayTokenSchema,
+  playlistResponseSchema,
+  type Playlist,
+  type PlaylistView,
+} from "@/lib/contracts/playlists";
+import { sendJson } from "@/lib/queries/fetch-json";
+import { displayTokensQueryOptions, playlistsQueryOptions } from "@/lib/queries/playlists";
+
+const field = "rounded border border-panel-border bg-canvas px-2 py-1 text-sm";
+const button = "rounded border border-panel-border px-2 py-1 text-sm focus-visible:outline-2 focus-visible:outline-accent disabled:opacity-40";
+
+function toggle<T>(list: readonly T[], item: T): T[] {
+  return list.includes(item) ? list.filter((entry) => entry !== item) : [...list, item];
+}
+
+function ViewRow({ view, index, count, onChange, onMove, onRemove }: {
+  view: PlaylistView;
+  index: number;
+  count: number;
+  onChange: (view: PlaylistView) => void;
+  onMove: (by: -1 | 1) => void;
+  onRemove: () => void;
+}) {
+  return (
+    <li data-view-row={index} className="space-y-2 rounded-md border border-panel-border p-3">
+      <div className="flex flex-wrap items-center gap-2">
+        <span className="text-sm text-ink-muted">{index + 1}.</span>
+        <input aria-label={`View ${index + 1} title`} className={field} value={view.title ?? ""} placeholder="Title" onChange={(event) => onChange({ ...view, title: event.target.value || null })} />
+        <label className="text-sm">
+          Window{" "}
+          <select aria-label={`View ${index + 1} window`} className={field} value={view.window} onChange={(event) => onChange({ ...view, window: event.target.value as PlaylistView["window"] })}>
+            {TIME_WINDOW_VALUES.map((window) => (
+              <option key={window}>{window}</option>
+            ))}
+          </select>
+        </label>
+        <label className="text-sm">
+          Dwell (s){" "}
+          <input aria-label={`View ${index + 1} dwell seconds`} type="number" min={5} max={3600} className={`${field} w-20`} value={view.dwellSeconds} onChange={(event) => onChange({ ...view, dwellSeconds: Number(event.target.value) })} />
+        </label>
+        <button type="button" className={button} disabled={index === 0} onClick={() => onMove(-1)} aria-label={`Move view ${index + 1} up`}>↑</button>
+        <button type="button" className={button} disabled={index === count - 1} onClick={() => onMove(1)} aria-label={`Move view ${index + 1} down`}>↓</button>
+        <button type="button" className={button} disabled={count === 1} onClick={onRemove}>Remove</button>
+      </div>
+      <fieldset className="flex flex-wrap gap-3 text-sm">
+        <legend className="sr-only">Operators (none: all)</legend>
+        {OPERATOR_SLUGS.map((slug) => (
+          <label key={slug} className="flex items-center gap-1">
+            <input type="checkbox" checked={view.operators.includes(slug)} onChange={() => onChange({ ...view, operators: OPERATOR_SLUGS.filter((entry) => toggle(view.operators, slug).includes(entry)) })} />
+            {OPERATORS[slug].name}
+          </label>
+        ))}
+      </fieldset>
+      <fieldset className="flex flex-wrap gap-3 text-sm">
+        <legend className="sr-only">Sectors (none: all)</legend>
+        {SECTOR_SLUGS.map((slug) => (
+          <label key={slug} className="flex items-center gap-1">
+            <input type="checkbox" checked={view.sectors.includes(slug)} onChange={() => onChange({ ...view, sectors: SECTOR_SLUGS.filter((entry) => toggle(view.sectors, slug).includes(entry)) })} />
+            {SECTORS[slug].name}
+          </label>
+        ))}
+      </fieldset>
+    </li>
+  );
+}
+
+function Tokens({ slug }: { slug: string }) {
+  const queryClient = useQueryClient();
+  const tokens = useQuery(displayTokensQueryOptions(slug)).data?.tokens ?? [];
+  const [label, setLabel] = useState("");
+  const [created, setCreated] = useState<string | null>(null);
+  const refresh = () => queryClient.invalidateQueries({ queryKey: displayTokensQueryOptions(slug).queryKey });
+  const create = useMutation({
+    mutationFn: () => sendJson("POST", `/api/playlists/${slug}/tokens`, { label }, createdDisplayTokenSchema),
+    onSuccess: (answer) => {
+      setCreated(`${window.location.origin}${answer.url}`);
+      setLabel("");
+      void refresh();
+    },
+  });
+  const revoke = useMutation({
+    mutationFn: (id: number) => sendJson("DELETE", `/api/display-tokens/${id}`, undefined, z.object({ token: displayTokenSchema })),
+    onSuccess: () => void refresh(),
+  });
+  return (
+    <section aria-label="Display tokens" className="space-y-2">
+      <h3 className="font-medium">Display tokens</h3>
+      <p className="text-xs text-ink-muted">A token opens this playlist&apos;s wall only, read-only, until it is revoked. Open its URL once on the screen.</p>
+      <form className="flex gap-2" onSubmit={(event) => (event.preventDefault(), create.mutate())}>
+        <input aria-label="Token label" className={field} value={label} placeholder="e.g. NOC wall, left screen" onChange={(event) => setLabel(event.target.value)} />
+        <button type="submit" className={button} disabled={!label.trim()}>New token</button>
+      </form>
+      {created ? (
+        <p data-new-token-url className="break-all rounded border border-accent p-2 font-mono text-xs">
+          {created}
+          <span className="mt-1 block font-sans text-ink-muted">Shown once: copy it now.</span>
+        </p>
+      ) : null}
+      {create.error || revoke.error ? <p role="alert" className="text-sm text-warn">{(create.error ?? revoke.error)?.message}</p> : null}
+      <ul className="space-y-1 text-sm">
+        {tokens.map((token) => (
+          <li key={token.id} data-token={token.id} className="flex items-center gap-2">
+            <span>{token.label}</span>
+            <span className="text-xs text-ink-muted">{token.revokedAt ? `revoked ${token.revokedAt.slice(0, 16).replace("T", " ")}` : `since ${token.createdAt.slice(0, 10)}`}</span>
+            {token.revokedAt ? null : (
+              <button type="button" className={button} onClick={() => revoke.mutate(token.id)}>Revoke</button>
+            )}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function PlaylistForm({ playlist, onDone }: { playlist: Playlist | null; onDone: () => void }) {
+  const queryClient = useQueryClient();
+  const [slug, setSlug] = useState(playlist?.slug ?? "");
+  const [name, setName] = useState(playlist?.name ?? "");
+  const [views, setViews] = useState<PlaylistView[]>(playlist?.views ?? [{ title: "All operators", operators: [], sectors: [], window: "15m", dwellSeconds: 30 }]);
+  const save = useMutation({
+    mutationFn: () =>
+      playlist
+        ? sendJson("PUT", `/api/playlists/${playlist.slug}`, { name, views }, playlistResponseSchema)
+        : sendJson("POST", "/api/playlists", { slug, name, views }, playlistResponseSchema),
+    onSuccess: () => {
+      void queryClient.invalidateQueries({ queryKey: playlistsQueryOptions().queryKey });
+      onDone();
+    },
+  });
+  const move = (index: number, by: -1 | 1) =>
+    setViews((current) => {
+      const next = [...current];
+      [next[index], next[index + by]] = [next[index + by]!, next[index]!];
+      return next;
+    });
+  return (
+    <form className="space-y-3" onSubmit={(event) => (event.preventDefault(), save.mutate())}>
+      <div className="flex flex-wrap gap-3">
+        <label className="text-sm">
+          Address /wall/
+          <input aria-label="Playlist slug" className={field} value={slug} disabled={!!playlist} onChange={(event) => setSlug(event.target.value)} required />
+        </label>
+        <label className="text-sm">
+          Name <input aria-label="Playlist name" className={field} value={name} onChange={(event) => setName(event.target.value)} required />
+        </label>
+      </div>
+      <ol className="space-y-2">
+        {views.map((view, index) => (
+          <ViewRow
+            key={index}
+            view={view}
+            index={index}
+            count={views.length}
+            onChange={(changed) => setViews((current) => current.map((entry, at) => (at === index ? changed : entry)))}
+            onMove={(by) => move(index, by)}
+            onRemove={() => setViews((current) => current.filter((_, at) => at !== index))}
+          />
+        ))}
+      </ol>
+      <div className="flex gap-2">
+        <button type="button" className={button} onClick={() => setViews((current) => [...current, { title: null, operators: [], sectors: [], window: "15m", dwellSeconds: 20 }])}>
+          Add view
+        </button>
+        <button type="submit" className={`${button} border-accent`} disabled={save.isPending}>Save</button>
+        <button type="button" className={button} onClick={onDone}>Cancel</button>
+      </div>
+      {save.error ? <p role="alert" className="text-sm text-warn">{save.error.message}</p> : null}
+    </form>
+  );
+}
+
+export function PlaylistsEditor() {
+  const queryClient = useQueryClient();
+  const playlists = useQuery(playlistsQueryOptions()).data?.playlists ?? [];
+  const [editing, setEditing] = useState<string | "new" | null>(null);
+  const remove = useMutation({
+    mutationFn: (slug: string) => sendJson("DELETE", `/api/playlists/${slug}`, undefined, z.object({})),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: playlistsQueryOptions().queryKey }),
+  });
+  return (
+    <div className="space-y-4">
+      {playlists.map((playlist) => (
+        <article key={playlist.slug} data-playlist={playlist.slug} className="space-y-3 rounded-lg border border-panel-border bg-panel p-4">
+          <header className="flex flex-wrap items-center justify-between gap-2">
+            <h2 className="font-semibold">
+              {playlist.name} <a className="text-sm font-normal text-accent underline-offset-4 hover:underline" href={`/wall/${playlist.slug}`}>/wall/{playlist.slug}</a>
+            </h2>
+            <div className="flex gap-2">
+              <button type="button" className={button} onClick={() => setEditing(playlist.slug)}>Edit</button>
+              <button type="button" className={button} onClick={() => remove.mutate(playlist.slug)}>Delete</button>
+            </div>
+          </header>
+          {editing === playlist.slug ? (
+            <PlaylistForm playlist={playlist} onDone={() => setEditing(null)} />
+          ) : (
+            <ol className="list-inside list-decimal text-sm text-ink-muted">
+              {playlist.views.map((view, index) => (
+                <li key={index}>
+                  {view.title ?? "Untitled"} · {view.operators.join(", ") || "all operators"} · {view.sectors.join(", ") || "all sectors"} · {view.window} · {view.dwellSeconds} s
+                </li>
+              ))}
+            </ol>
+          )}
+          <Tokens slug={playlist.slug} />
+        </article>
+      ))}
+      {editing === "new" ? (
+        <section className="rounded-lg border border-panel-border bg-panel p-4">
+          <PlaylistForm playlist={null} onDone={() => setEditing(null)} />
+        </section>
+      ) : (
+        <button type="button" className={button} onClick={() => setEditing("new")}>New playlist</button>
+      )}
+      {remove.error ? <p role="alert" className="text-sm text-warn">{remove.error.message}</p> : null}
+    </div>
+  );
+}
