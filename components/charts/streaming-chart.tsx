@@ -12,6 +12,9 @@ import "./register";
 
 type Point = { x: number; y: number | null };
 
+/** Points per line at most (see the bucketing in the update effect). */
+const MAX_POINTS = 300;
+
 export interface SeriesSpec {
   id: string;
   label: string;
@@ -56,7 +59,24 @@ export interface StreamingChartProps {
 export function StreamingChart(props: StreamingChartProps) {
   const { specs, history, live, liveKey, project, markers, windowMs, stacked, theme, formatX, formatY, ariaLabel, legend = true } = props;
   const chartRef = useRef<ChartJS<"line", Point[]> | undefined>(undefined);
-  const rendered = useRef<{ specKey: string; liveKey: string; history: readonly Frame[] | null; firstSeq: number; lastSeq: number }>({
+  const rendered = useRef<{
+    specKey: string;
+    liveKey: string;
+    history: readonly Frame[] | null;
+    firstSeq: number;
+    lastSeq: number;
+    markers: StreamingChartProps["markers"] | null;
+    windowMs: number;
+    /** The bucket being filled (its start), and the running sums and counts of each dataset in it. */
+    bucket: number;
+    sums: number[];
+    counts: number[];
+  }>({
+    markers: null,
+    windowMs: 0,
+    bucket: -Infinity,
+    sums: [],
+    counts: [],
     specKey: "",
     liveKey: "",
     history: null,
@@ -106,6 +126,8 @@ export function StreamingChart(props: StreamingChartProps) {
       parsing: false,
       normalized: true,
       spanGaps: false,
+      // Lines only: no point elements to size, style or draw on every tick.
+      elements: { point: { radius: 0, hoverRadius: 3, hitRadius: 4 }, line: { tension: 0 } },
       interaction: { mode: "nearest", axis: "x", intersect: false },
       plugins: {
         legend: { display: legend, labels: { color: colors.text, font, boxWidth: fontSize, filter: (item) => !specsRef.current[item.datasetIndex ?? 0]?.markers } },
@@ -115,11 +137,12 @@ export function StreamingChart(props: StreamingChartProps) {
             label: (item) => `${item.dataset.label}: ${formatY(item.parsed.y ?? 0)}`,
           },
         },
-        decimation: { enabled: true, algorithm: "min-max" },
+        // Our own bucketing keeps lines short; the plugin would swap the data arrays we update in place.
+        decimation: { enabled: false },
       },
       scales: {
-        x: { type: "linear", grid: { color: colors.grid }, ticks: { color: colors.text, font, maxTicksLimit: 6, callback: (value) => formatX(Number(value)) } },
-        y: { stacked: !!stacked, grid: { color: colors.grid }, ticks: { color: colors.text, font, maxTicksLimit: 6, callback: (value) => formatY(Number(value)) } },
+        x: { type: "linear", grid: { color: colors.grid }, ticks: { color: colors.text, font, maxTicksLimit: 6, maxRotation: 0, sampleSize: 6, callback: (value) => formatX(Number(value)) } },
+        y: { stacked: !!stacked, grid: { color: colors.grid }, ticks: { color: colors.text, font, maxTicksLimit: 6, sampleSize: 6, callback: (value) => formatY(Number(value)) } },
       },
     };
     // Formatters follow the language; a new language re-renders the parent with new functions.
@@ -132,21 +155,51 @@ export function StreamingChart(props: StreamingChartProps) {
     const state = rendered.current;
     const lineIds = specs.map((spec) => (spec.markers ? null : spec.id));
 
+    // A full redraw fills fresh arrays and hands them over whole: pushing thousands of points one
+    // by one into arrays Chart.js watches costs it a re-parse per point (seconds, for stacked areas).
+    const rebuild =
+      state.specKey !== specKey ||
+      state.liveKey !== liveKey ||
+      state.history !== history ||
+      state.windowMs !== windowMs ||
+      (live?.[0]?.s ?? Infinity) < state.firstSeq;
+    const bench = rebuild ? benchHooks() : undefined;
+    const rebuildStarted = bench ? performance.now() : 0;
+    const targets: Point[][] = rebuild ? specs.map(() => []) : datasets.map((dataset) => dataset.data);
+    // At most MAX_POINTS points per line, whatever the window: frames are averaged into buckets of
+    // windowMs / MAX_POINTS (1 s for 5 minutes, 3 s for 15, 12 s for an hour). Drawing more points
+    // than a chart has pixels costs time on every tick and shows nothing more.
+    const bucketMs = Math.max(1, windowMs / MAX_POINTS);
+    if (rebuild) state.bucket = -Infinity;
     const pushFrame = (values: readonly (number | null)[], t: number, spanMs = 0) => {
       const ys = project(values, t, spanMs);
+      const bucket = Math.floor(t / bucketMs) * bucketMs;
+      const same = bucket === state.bucket;
+      if (!same) {
+        state.bucket = bucket;
+        state.sums = specs.map(() => 0);
+        state.counts = specs.map(() => 0);
+      }
       lineIds.forEach((id, index) => {
-        if (id !== null) datasets[index]?.data.push({ x: t, y: ys[index] ?? null });
+        const points = targets[index];
+        if (id === null || !points) return;
+        const y = ys[index];
+        if (y !== null && y !== undefined) {
+          state.sums[index]! += y;
+          state.counts[index]!++;
+        }
+        const point = { x: bucket, y: state.counts[index] ? state.sums[index]! / state.counts[index]! : null };
+        if (!same) points.push(point);
+        else if (rebuild) points[points.length - 1] = point;
+        else {
+          // Replaced rather than mutated, so that Chart.js re-parses it (stacked areas keep their stacks).
+          points.pop();
+          points.push(point);
+        }
       });
     };
 
-    // Redraw everything for a new filter, new history, or when older ticks arrived in front of
-    // what is drawn (the socket's full snapshot after the server-rendered first minute).
-    const rebuild =
-      state.specKey !== specKey || state.liveKey !== liveKey || state.history !== history || (live?.[0]?.s ?? Infinity) < state.firstSeq;
-    const bench = rebuild ? benchHooks() : undefined;
-    const rebuildStarted = bench ? performance.now() : 0;
     if (rebuild) {
-      for (const dataset of datasets) dataset.data.length = 0;
       const firstLive = live?.[0]?.t ?? Infinity;
       for (const frame of history) if (frame.t < firstLive) pushFrame(frame.values, frame.t, frame.spanMs);
       for (const tick of live ?? []) pushFrame(tick.v, tick.t);
@@ -159,24 +212,28 @@ export function StreamingChart(props: StreamingChartProps) {
         state.lastSeq = tick.s;
       }
     }
-    Object.assign(state, { specKey, liveKey, history });
+    Object.assign(state, { specKey, liveKey, history, windowMs });
 
     // The window ends at the newest point; older points fall off the front.
     const newest = live?.at(-1)?.t ?? history.at(-1)?.t ?? 0;
     const oldest = newest - windowMs;
     lineIds.forEach((id, index) => {
-      const points = datasets[index]?.data;
+      const points = targets[index];
       if (id === null || !points) return;
       let drop = 0;
       while (drop < points.length && points[drop]!.x < oldest) drop++;
       if (drop > 0) points.splice(0, drop);
     });
-    specs.forEach((spec, index) => {
-      if (!spec.markers) return;
-      const points = datasets[index]!.data;
-      points.length = 0;
-      for (const marker of markers ?? []) if (marker.specId === spec.id && marker.x >= oldest) points.push({ x: marker.x, y: marker.y });
-    });
+    // Markers (alerts) change rarely: redrawn only when they do; the axis clips old ones.
+    if (rebuild || state.markers !== markers) {
+      specs.forEach((spec, index) => {
+        if (!spec.markers) return;
+        targets[index] = (markers ?? []).filter((marker) => marker.specId === spec.id).map((marker) => ({ x: marker.x, y: marker.y }));
+        if (!rebuild) datasets[index]!.data = targets[index]!;
+      });
+      state.markers = markers;
+    }
+    if (rebuild) targets.forEach((points, index) => (datasets[index]!.data = points));
     const x = chart.options.scales?.x;
     if (x) {
       x.min = oldest;

@@ -40,7 +40,10 @@ export function useRotation(playlistSlug: string | null, views: readonly Playlis
   useEffect(() => {
     const wait = msUntilNext(state, dwells, Date.now());
     if (!Number.isFinite(wait)) return;
-    const timer = setTimeout(() => dispatch({ type: "advance", nowMs: Date.now() }), wait);
+    // The next view starts at the due time, not when the timer happened to fire: a timer that
+    // fires a millisecond early still advances, and late ones do not add up round after round.
+    const due = Date.now() + wait;
+    const timer = setTimeout(() => dispatch({ type: "advance", nowMs: Math.max(Date.now(), due) }), wait);
     return () => clearTimeout(timer);
   }, [state, dwells]);
 

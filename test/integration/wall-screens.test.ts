@@ -15,7 +15,7 @@ import { SESSION_COOKIE, createSessionValue } from "@/lib/auth/session";
 import { findActiveDisplayToken } from "@/lib/db/display-tokens";
 import { seedReferenceData } from "@/lib/db/seed";
 import { useMigratedDatabase } from "../support/database";
-import { eventually, startStreamServer, type TestSocket, type TestStreamServer } from "../support/stream-server";
+import { startStreamServer, type TestSocket, type TestStreamServer } from "../support/stream-server";
 
 const json = (method: string, url: string, body?: unknown) =>
   new Request(`http://localhost${url}`, {

@@ -1,0 +1,163 @@
+/**
+ * npm run soak [-- --ticks 86400 --tick-ms 5 --minutes 10]
+ *
+ * A day of wall-screen life in under ten minutes: the built server streams a tick every 5 ms
+ * (200 a second, each one simulated second apart), and /wall/soak in headless Chromium rotates
+ * through three views every 20 s while it receives and draws them. Before and after, it forces a
+ * garbage collection and reads the JS heap, the DOM node count and the event listener count.
+ * Target: heap growth under 2 MB; DOM nodes and listeners flat. Results: stdout and
+ * bench/results/soak.json.
+ */
+import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import { mkdir, writeFile } from "node:fs/promises";
+import os from "node:os";
+import { parseArgs } from "node:util";
+import { chromium, type CDPSession, type Page } from "@playwright/test";
+import { dropDatabase, ensureDatabaseExists } from "@/lib/db/admin";
+import { startServer, type RunningServer } from "@/e2e/support/server";
+import { providePostgresServer } from "@/test/support/postgres-server";
+
+const { values: options } = parseArgs({
+  options: {
+    ticks: { type: "string", default: "86400" },
+    "tick-ms": { type: "string", default: "5" },
+    minutes: { type: "string", default: "10" },
+    port: { type: "string", default: "3292" },
+  },
+});
+const TICKS = Number(options.ticks);
+const TICK_MS = Number(options["tick-ms"]);
+const DEADLINE_MS = Number(options.minutes) * 60_000;
+const PORT = Number(options.port);
+const WARM_UP_MS = 30_000;
+
+interface Sample {
+  atMs: number;
+  ticksReceived: number;
+  heapUsedBytes: number;
+  domNodes: number;
+  jsEventListeners: number;
+  documents: number;
+}
+
+/**
+ * Samples with the first view of the rotation on screen, so that start and end compare the same
+ * panels (the views differ in how many cells and lines they draw).
+ */
+async function sample(page: Page, cdp: CDPSession, ticksReceived: () => number, startedAt: number): Promise<Sample> {
+  await page.waitForSelector('[data-rotation-index="0"]', { timeout: 90_000 });
+  await page.waitForTimeout(3_000); // let the view settle (snapshot in, charts rebuilt)
+  await cdp.send("HeapProfiler.collectGarbage");
+  await cdp.send("HeapProfiler.collectGarbage");
+  const heap = await cdp.send("Runtime.getHeapUsage");
+  const counters = await cdp.send("Memory.getDOMCounters");
+  return {
+    atMs: Date.now() - startedAt,
+    ticksReceived: ticksReceived(),
+    heapUsedBytes: heap.usedSize,
+    domNodes: counters.nodes,
+    jsEventListeners: counters.jsEventListeners,
+    documents: counters.documents,
+  };
+}
+
+async function main() {
+  if (!existsSync("dist/server.js") || !existsSync(".next/BUILD_ID")) {
+    console.error("soak: no build found; run `npm run build` first");
+    process.exit(1);
+  }
+  const postgres = await providePostgresServer("soak-postgres", 54379);
+  const name = `pulse_soak_${randomBytes(4).toString("hex")}`;
+  const databaseUrl = await ensureDatabaseExists(postgres.url, name);
+  let server: RunningServer | undefined;
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+  });
+  try {
+    server = await startServer({
+      port: PORT,
+      env: {
+        DATABASE_URL: databaseUrl,
+        LOG_LEVEL: "warn",
+        SIM_TICK_MS: String(TICK_MS),
+        // Each tick a simulated second apart, so the screen sees a day of rhythms and incidents.
+        SIM_SPEED: String(1000 / TICK_MS),
+        HISTORY_BACKFILL_HOURS: "2",
+      },
+    });
+    const created = await fetch(`${server.url}/api/playlists`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        slug: "soak",
+        name: "Soak",
+        views: [
+          { title: "All", dwellSeconds: 20 },
+          { title: "China Mobile", operators: ["china-mobile"], dwellSeconds: 20 },
+          { title: "Energy", sectors: ["energy"], window: "1h", dwellSeconds: 20 },
+        ],
+      }),
+    });
+    if (created.status !== 201) throw new Error(`creating the playlist failed: ${await created.text()}`);
+
+    const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    let ticksReceived = 0;
+    page.on("websocket", (socket) =>
+      socket.on("framereceived", ({ payload }) => {
+        if (typeof payload === "string" && payload.startsWith('42["stream:tick"')) ticksReceived++;
+      }),
+    );
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send("HeapProfiler.enable");
+    const startedAt = Date.now();
+    await page.goto(`${server.url}/wall/soak`);
+    await page.waitForSelector('[data-connection="live"]', { timeout: 30_000 });
+    await page.waitForTimeout(WARM_UP_MS);
+
+    const received = () => ticksReceived;
+    const start = await sample(page, cdp, received, startedAt);
+    console.log(`start: ${JSON.stringify(start)}`);
+    const samples = [start];
+    while (ticksReceived - start.ticksReceived < TICKS) {
+      if (Date.now() - startedAt > DEADLINE_MS) throw new Error(`only ${ticksReceived - start.ticksReceived} ticks within ${options.minutes} minutes`);
+      await page.waitForTimeout(20_000);
+      const progress = await sample(page, cdp, received, startedAt);
+      samples.push(progress);
+      console.log(`${Math.round(progress.atMs / 1000)} s: ${progress.ticksReceived - start.ticksReceived} ticks, heap ${(progress.heapUsedBytes / 2 ** 20).toFixed(2)} MB, ${progress.domNodes} nodes, ${progress.jsEventListeners} listeners`);
+    }
+    const end = samples.at(-1)!;
+    const stillLive = await page.locator('[data-connection="live"]').count();
+    const result = {
+      date: new Date().toISOString(),
+      machine: `${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, Node ${process.version}, Chromium headless`,
+      tickMs: TICK_MS,
+      ticksDrawn: end.ticksReceived - start.ticksReceived,
+      minutes: Math.round(((end.atMs - start.atMs) / 60_000) * 10) / 10,
+      heapGrowthMB: Math.round(((end.heapUsedBytes - start.heapUsedBytes) / 2 ** 20) * 100) / 100,
+      domNodes: { start: start.domNodes, end: end.domNodes },
+      jsEventListeners: { start: start.jsEventListeners, end: end.jsEventListeners },
+      stillLive: stillLive === 1,
+      samples,
+    };
+    await mkdir("bench/results", { recursive: true });
+    await writeFile("bench/results/soak.json", `${JSON.stringify(result, null, 2)}\n`);
+    console.log(JSON.stringify({ ...result, samples: `${samples.length} samples in bench/results/soak.json` }, null, 2));
+    const met = result.heapGrowthMB < 2 && end.domNodes <= start.domNodes * 1.05 + 20 && end.jsEventListeners <= start.jsEventListeners + 5;
+    console.log(met ? "target met" : "TARGET NOT MET");
+  } finally {
+    await browser.close();
+    if (server) await server.stop();
+    await dropDatabase(postgres.url, name);
+    await postgres.stop();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
