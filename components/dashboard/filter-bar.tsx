@@ -1,7 +1,7 @@
 "use client";
 
 import { OPERATOR_SLUGS, SECTOR_SLUGS } from "@/lib/contracts/catalog";
-import { LANGUAGES, TIME_WINDOWS, type DashboardView } from "@/lib/domain/dashboard-url";
+import { LANGUAGES, TIME_WINDOWS } from "@/lib/domain/dashboard-url";
 import { OPERATOR_COLORS, SECTOR_COLORS } from "@/lib/domain/palette";
 import { operatorName, sectorName } from "@/lib/i18n/names";
 import { useView } from "./view-context";
@@ -38,7 +38,7 @@ function Group({ label, children }: { label: string; children: React.ReactNode }
 /** Operator and sector multi-selects, time window, language and theme; every choice lands in the URL. */
 export function FilterBar() {
   const { view, messages, setView } = useView();
-  const set = (change: Partial<DashboardView>) => setView(change);
+  const set = setView;
   return (
     <nav aria-label={messages.filters.label} className="flex flex-col gap-3 rounded-lg border border-panel-border bg-panel p-3">
       <Group label={messages.filters.operators}>
@@ -46,7 +46,7 @@ export function FilterBar() {
           {messages.filters.all}
         </Chip>
         {OPERATOR_SLUGS.map((slug) => (
-          <Chip key={slug} pressed={view.operators.includes(slug)} color={OPERATOR_COLORS[slug]} onClick={() => set({ operators: toggle(view.operators, slug, OPERATOR_SLUGS) })}>
+          <Chip key={slug} pressed={view.operators.includes(slug)} color={OPERATOR_COLORS[slug]} onClick={() => set((current) => ({ operators: toggle(current.operators, slug, OPERATOR_SLUGS) }))}>
             {operatorName(slug, view.lang)}
           </Chip>
         ))}
@@ -56,7 +56,7 @@ export function FilterBar() {
           {messages.filters.all}
         </Chip>
         {SECTOR_SLUGS.map((slug) => (
-          <Chip key={slug} pressed={view.sectors.includes(slug)} color={SECTOR_COLORS[slug]} onClick={() => set({ sectors: toggle(view.sectors, slug, SECTOR_SLUGS) })}>
+          <Chip key={slug} pressed={view.sectors.includes(slug)} color={SECTOR_COLORS[slug]} onClick={() => set((current) => ({ sectors: toggle(current.sectors, slug, SECTOR_SLUGS) }))}>
             {sectorName(slug, view.lang)}
           </Chip>
         ))}

@@ -8,8 +8,12 @@ import { MESSAGES, type Messages } from "@/lib/i18n/messages";
 interface ViewContextValue {
   view: DashboardView;
   messages: Messages;
-  /** Changes the view by pushing a new URL: back and forward walk through views, reload restores one. */
-  setView: (change: Partial<DashboardView>) => void;
+  /**
+   * Changes the view by pushing a new URL: back and forward walk through views, reload restores
+   * one. A function receives the view as the URL has it now, which may be ahead of the last render
+   * (two quick clicks both count).
+   */
+  setView: (change: Partial<DashboardView> | ((current: DashboardView) => Partial<DashboardView>)) => void;
 }
 
 const ViewContext = createContext<ViewContextValue | null>(null);
@@ -23,11 +27,12 @@ export function ViewProvider({ basePath, children }: { basePath: string; childre
   const searchParams = useSearchParams();
   const view = useMemo(() => parseDashboardView(searchParams).view, [searchParams]);
   const setView = useCallback(
-    (change: Partial<DashboardView>) => {
-      const next = { ...view, ...change };
+    (change: Partial<DashboardView> | ((current: DashboardView) => Partial<DashboardView>)) => {
+      const current = parseDashboardView(new URLSearchParams(window.location.search)).view;
+      const next = { ...current, ...(typeof change === "function" ? change(current) : change) };
       window.history.pushState(null, "", `${basePath}${dashboardSearch(next)}`);
     },
-    [view, basePath],
+    [basePath],
   );
   const value = useMemo(() => ({ view, messages: MESSAGES[view.lang], setView }), [view, setView]);
   return <ViewContext.Provider value={value}>{children}</ViewContext.Provider>;

@@ -24,11 +24,15 @@ export function describeAlertFor(alert: Alert, lang: Language, messages: Message
   );
 }
 
-/** Alerts of the view, newest first, with severity, time, operator and sector. */
-export function AlertsFeed() {
+/**
+ * Alerts of the view, newest first, with severity, time, operator and sector. A wall screen shows
+ * the newest few that fit (`limit`); the dashboard the whole feed, scrolling.
+ */
+export function AlertsFeed({ limit }: { limit?: number }) {
   const { view, messages } = useView();
   const { filter } = useViewLive();
-  const alerts = useQuery(alertsQueryOptions(filter)).data?.alerts ?? [];
+  const feed = useQuery(alertsQueryOptions(filter)).data?.alerts ?? [];
+  const alerts = limit === undefined ? feed : feed.slice(0, limit);
   return (
     <Panel
       id="alerts"

@@ -18,6 +18,9 @@ import { useRotation } from "./use-rotation";
 import { useHeartbeat, usePixelShift, useSelfUpdate, useWakeLock } from "./use-screen-care";
 import { WallClock } from "./wall-clock";
 
+/** As many alerts as a wall panel shows legibly; the rest are on the dashboard. */
+const WALL_ALERTS = 6;
+
 /** Over the panels while no tick has come for two intervals: the values stay, marked stale. */
 function StaleOverlay() {
   const live = useLive();
@@ -61,7 +64,7 @@ function WallPanels() {
       <ConnectionsOverTime />
       <OperatorSectorMatrix />
       <LiveVsExpected />
-      <AlertsFeed />
+      <AlertsFeed limit={WALL_ALERTS} />
     </main>
   );
 }
