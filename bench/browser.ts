@@ -26,6 +26,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import os from "node:os";
 import { parseArgs } from "node:util";
+import pg from "pg";
 import { chromium, type Browser, type CDPSession, type Page } from "@playwright/test";
 import { dropDatabase, ensureDatabaseExists } from "@/lib/db/admin";
 import type { PulseBenchHooks } from "@/lib/realtime/bench-probe";
@@ -112,6 +113,23 @@ async function assertPortFree(port: number, why: string): Promise<void> {
     probe.once("error", () => reject(new Error(`port ${port} is in use: ${why}`)));
     probe.listen(port, "127.0.0.1", () => probe.close(() => resolve()));
   });
+}
+
+/**
+ * Ctrl-C also stops the embedded PostgreSQL (same process group) before this process can drop its
+ * database, and a killed run drops nothing. Such leftovers are dropped at the next start, only on
+ * the embedded cluster, which no other run can be using then (its port was free).
+ */
+async function dropLeftoverDatabases(serverUrl: string): Promise<void> {
+  if (process.env.DATABASE_URL) return;
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE 'pulse_browser_%'");
+    for (const { datname } of rows) await dropDatabase(serverUrl, datname);
+  } finally {
+    await client.end();
+  }
 }
 
 /**
@@ -242,11 +260,20 @@ async function liveRun(browser: Browser, server: RunningServer) {
 async function dayViewLoad(browser: Browser, server: RunningServer, measureTicksToo: boolean) {
   const { page, cdp, loadedAt, close } = await openPage(browser, `${server.url}/?window=24h`);
   try {
-    // A chart with fewer points has drawn before its history arrived; only the full redraw counts.
-    const firstFull = await waitFor("the five charts to redraw with 24 hours of history (points > 1000)", 30_000, server, async () => {
+    // A history view has no live points, so a chart's redraw with the most points is the one with
+    // the day's history in. That count is not fixed (a chart may thin out points to the width it
+    // has), so wait until all five have drawn with points > 1000 (one per minute for each series)
+    // or, failing that, have drawn and no chart has redrawn for 2 s; then take each chart's first
+    // redraw with its most points.
+    let settled = { count: -1, since: Date.now() };
+    const firstFull = await waitFor("the five charts to redraw with 24 hours of history", 30_000, server, async () => {
       const { rebuilds } = await readRecords(page);
+      if (rebuilds.length !== settled.count) settled = { count: rebuilds.length, since: Date.now() };
       const full = CHARTS_24H.map((label) => rebuilds.find((record) => record.label === label && record.points > 1000));
-      return full.every((record) => record !== undefined) ? (full as RebuildRecord[]) : undefined;
+      if (full.every((record) => record !== undefined)) return full as RebuildRecord[];
+      const perChart = CHARTS_24H.map((label) => rebuilds.filter((record) => record.label === label && record.points > 0));
+      if (perChart.some((records) => records.length === 0) || Date.now() - settled.since < 2000) return undefined;
+      return perChart.map((records) => records.find((record) => record.points === Math.max(...records.map((other) => other.points)))!);
     }).catch(async (error: unknown) => {
       const { rebuilds } = await readRecords(page);
       throw new Error(`${error instanceof Error ? error.message : String(error)}; reported so far: ${JSON.stringify(rebuilds.map(({ label, points }) => ({ label, points })))}`);
@@ -307,9 +334,11 @@ async function main() {
     })());
   // Output into a closed pipe (`| head`) would end the process before its cleanup: ignore it.
   for (const stream of [process.stdout, process.stderr]) stream.on("error", () => {});
+  // Ctrl-C reaches this process twice (from the terminal and relayed by tsx): a handler that
+  // stayed only once would let the second one end the process half-way through its cleanup.
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    process.once(signal, () => {
-      console.error(`\n${signal}: stopping the server and dropping the database`);
+    process.on(signal, () => {
+      if (!cleaning) console.error(`\n${signal}: stopping the server and dropping the database`);
       void cleanup().finally(() => process.exit(130));
     });
   }
@@ -317,7 +346,8 @@ async function main() {
   try {
     const postgres = await providePostgresServer("bench-postgres", EMBEDDED_PG_PORT);
     cleanups.push({ what: "stop PostgreSQL", run: () => postgres.stop() });
-    const name = `pulse_bench_${randomBytes(4).toString("hex")}`;
+    await dropLeftoverDatabases(postgres.url);
+    const name = `pulse_browser_${randomBytes(4).toString("hex")}`;
     const databaseUrl = await ensureDatabaseExists(postgres.url, name);
     cleanups.push({ what: `drop database ${name}`, run: () => dropDatabase(postgres.url, name) });
 
