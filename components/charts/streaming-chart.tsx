@@ -10,7 +10,8 @@ import { afterPaint, benchHooks } from "@/lib/realtime/bench-probe";
 import { CHART_THEME, useChartFontSize } from "./chart-theme";
 import "./register";
 
-type Point = { x: number; y: number | null };
+/** `v` is the dataset's own value where `y` is a stacked sum (the tooltip shows `v`). */
+type Point = { x: number; y: number | null; v?: number | null };
 
 /** Points per line at most (see the bucketing in the update effect). */
 const MAX_POINTS = 300;
@@ -93,19 +94,19 @@ export function StreamingChart(props: StreamingChartProps) {
   const data = useMemo<ChartData<"line", Point[]>>(
     () => ({
       datasets: specs.map(
-        (spec): ChartDataset<"line", Point[]> => ({
+        (spec, index): ChartDataset<"line", Point[]> => ({
           label: spec.label,
           data: [],
           borderColor: spec.color,
           backgroundColor: spec.fillColor ?? spec.color,
-          fill: spec.fill ?? false,
+          // Stacked: each area fills down to the one below it (the first to the axis).
+          fill: stacked ? (index === 0 ? "origin" : "-1") : (spec.fill ?? false),
           borderDash: spec.dash,
           borderWidth: spec.width ?? 2,
           pointRadius: spec.markers ? 5 : 0,
           pointHoverRadius: spec.markers ? 7 : 3,
           showLine: !spec.markers,
           hidden: spec.hidden,
-          stack: stacked ? "stack" : undefined,
           order: spec.markers ? -1 : 0,
         }),
       ),
@@ -134,7 +135,7 @@ export function StreamingChart(props: StreamingChartProps) {
         tooltip: {
           callbacks: {
             title: (items) => (items[0] ? formatX(items[0].parsed.x ?? 0) : ""),
-            label: (item) => `${item.dataset.label}: ${formatY(item.parsed.y ?? 0)}`,
+            label: (item) => `${item.dataset.label}: ${formatY((item.raw as Point).v ?? item.parsed.y ?? 0)}`,
           },
         },
         // Our own bucketing keeps lines short; the plugin would swap the data arrays we update in place.
@@ -142,11 +143,11 @@ export function StreamingChart(props: StreamingChartProps) {
       },
       scales: {
         x: { type: "linear", grid: { color: colors.grid }, ticks: { color: colors.text, font, maxTicksLimit: 6, maxRotation: 0, sampleSize: 6, callback: (value) => formatX(Number(value)) } },
-        y: { stacked: !!stacked, grid: { color: colors.grid }, ticks: { color: colors.text, font, maxTicksLimit: 6, sampleSize: 6, callback: (value) => formatY(Number(value)) } },
+        y: { grid: { color: colors.grid }, ticks: { color: colors.text, font, maxTicksLimit: 6, sampleSize: 6, callback: (value) => formatY(Number(value)) } },
       },
     };
     // Formatters follow the language; a new language re-renders the parent with new functions.
-  }, [theme, stacked, legend, formatX, formatY, fontSize]);
+  }, [theme, legend, formatX, formatY, fontSize]);
 
   useEffect(() => {
     const chart = chartRef.current;
@@ -156,7 +157,7 @@ export function StreamingChart(props: StreamingChartProps) {
     const lineIds = specs.map((spec) => (spec.markers ? null : spec.id));
 
     // A full redraw fills fresh arrays and hands them over whole: pushing thousands of points one
-    // by one into arrays Chart.js watches costs it a re-parse per point (seconds, for stacked areas).
+    // by one into arrays Chart.js watches costs it a re-parse per point.
     const rebuild =
       state.specKey !== specKey ||
       state.liveKey !== liveKey ||
@@ -171,7 +172,9 @@ export function StreamingChart(props: StreamingChartProps) {
     // than a chart has pixels costs time on every tick and shows nothing more.
     const bucketMs = Math.max(1, windowMs / MAX_POINTS);
     if (rebuild) state.bucket = -Infinity;
+    let changed = rebuild;
     const pushFrame = (values: readonly (number | null)[], t: number, spanMs = 0) => {
+      changed = true;
       const ys = project(values, t, spanMs);
       const bucket = Math.floor(t / bucketMs) * bucketMs;
       const same = bucket === state.bucket;
@@ -180,6 +183,9 @@ export function StreamingChart(props: StreamingChartProps) {
         state.sums = specs.map(() => 0);
         state.counts = specs.map(() => 0);
       }
+      // Stacked areas are summed here, once per point, rather than by Chart.js's stacking, which
+      // walks every dataset for every point on every update.
+      let below = 0;
       lineIds.forEach((id, index) => {
         const points = targets[index];
         if (id === null || !points) return;
@@ -188,11 +194,12 @@ export function StreamingChart(props: StreamingChartProps) {
           state.sums[index]! += y;
           state.counts[index]!++;
         }
-        const point = { x: bucket, y: state.counts[index] ? state.sums[index]! / state.counts[index]! : null };
+        const mean = state.counts[index] ? state.sums[index]! / state.counts[index]! : null;
+        const point: Point = stacked ? { x: bucket, y: mean === null ? null : (below += mean), v: mean } : { x: bucket, y: mean };
         if (!same) points.push(point);
         else if (rebuild) points[points.length - 1] = point;
         else {
-          // Replaced rather than mutated, so that Chart.js re-parses it (stacked areas keep their stacks).
+          // Replaced rather than mutated, so that Chart.js re-parses it.
           points.pop();
           points.push(point);
         }
@@ -222,10 +229,14 @@ export function StreamingChart(props: StreamingChartProps) {
       if (id === null || !points) return;
       let drop = 0;
       while (drop < points.length && points[drop]!.x < oldest) drop++;
-      if (drop > 0) points.splice(0, drop);
+      if (drop > 0) {
+        points.splice(0, drop);
+        changed = true;
+      }
     });
     // Markers (alerts) change rarely: redrawn only when they do; the axis clips old ones.
     if (rebuild || state.markers !== markers) {
+      changed = true;
       specs.forEach((spec, index) => {
         if (!spec.markers) return;
         targets[index] = (markers ?? []).filter((marker) => marker.specId === spec.id).map((marker) => ({ x: marker.x, y: marker.y }));
@@ -235,10 +246,13 @@ export function StreamingChart(props: StreamingChartProps) {
     }
     if (rebuild) targets.forEach((points, index) => (datasets[index]!.data = points));
     const x = chart.options.scales?.x;
-    if (x) {
+    if (x && (x.min !== oldest || x.max !== newest)) {
       x.min = oldest;
       x.max = newest;
+      changed = true;
     }
+    // A re-render without new data (a parent's unrelated state) draws nothing.
+    if (!changed) return;
     chart.update("none");
     if (bench?.chartRebuilt) {
       const points = datasets.reduce((total, dataset) => total + dataset.data.length, 0);

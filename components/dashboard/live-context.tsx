@@ -12,6 +12,9 @@ export interface LiveState extends StreamState {
 }
 
 const LiveContext = createContext<LiveState | null>(null);
+// Panels only need to know whether they are stale; this context changes only when that flips, so
+// the one-second clock and each tick's timestamp do not re-render (and redraw) every chart.
+const StaleContext = createContext(false);
 
 const DEFAULT_TICK_MS = 1000;
 
@@ -33,7 +36,17 @@ export function LiveProvider({ filter, children }: { filter: SeriesFilter; child
   const nowMs = useClock();
   const tickMs = stream.info?.tickMs ?? DEFAULT_TICK_MS;
   const stale = stream.status !== "live" || (stream.lastTickAt > 0 && nowMs - stream.lastTickAt > 2.5 * Math.max(tickMs, 400));
-  return <LiveContext.Provider value={{ ...stream, stale: nowMs > 0 && stale, nowMs }}>{children}</LiveContext.Provider>;
+  const isStale = nowMs > 0 && stale;
+  return (
+    <LiveContext.Provider value={{ ...stream, stale: isStale, nowMs }}>
+      <StaleContext.Provider value={isStale}>{children}</StaleContext.Provider>
+    </LiveContext.Provider>
+  );
+}
+
+/** Whether the data on screen is stale (see LiveState.stale), for panels. */
+export function useStale(): boolean {
+  return useContext(StaleContext);
 }
 
 export function useLive(): LiveState {

@@ -9,7 +9,7 @@ import { operatorName, sectorName } from "@/lib/i18n/names";
 import { StreamingChart, type SeriesSpec } from "@/components/charts/streaming-chart";
 import { ProvenanceBadge } from "@/components/ui/provenance-badge";
 import { Panel } from "@/components/ui/panel";
-import { useLive } from "@/components/dashboard/live-context";
+import { useStale } from "@/components/dashboard/live-context";
 import { useView } from "@/components/dashboard/view-context";
 import { useChartFormat } from "./chart-format";
 import { useViewHistory, useViewLive } from "./use-view-data";
@@ -17,7 +17,7 @@ import { useViewHistory, useViewLive } from "./use-view-data";
 /** Streaming time series: the total, each operator, and the sectors as stacked areas. */
 export function ConnectionsOverTime() {
   const { view, messages } = useView();
-  const { stale } = useLive();
+  const stale = useStale();
   const { filter, live } = useViewLive();
   const history = useViewHistory(filter);
   const { formatX, formatY } = useChartFormat();

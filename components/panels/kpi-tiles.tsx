@@ -7,7 +7,7 @@ import { OPERATOR_COLORS } from "@/lib/domain/palette";
 import { operatorName } from "@/lib/i18n/names";
 import { ProvenanceBadge } from "@/components/ui/provenance-badge";
 import { Panel } from "@/components/ui/panel";
-import { useLive } from "@/components/dashboard/live-context";
+import { useStale } from "@/components/dashboard/live-context";
 import { useView } from "@/components/dashboard/view-context";
 import { useHourHistory, useViewLive } from "./use-view-data";
 
@@ -26,7 +26,7 @@ function Change({ ratio, label }: { ratio: number | null; label: string }) {
 /** Total live connections and each operator's, with the change over the last minute and hour. */
 export function KpiTiles() {
   const { view, messages } = useView();
-  const { stale } = useLive();
+  const stale = useStale();
   const { filter, live } = useViewLive();
   const hour = useHourHistory(filter);
 

@@ -15,10 +15,24 @@ import { StreamingChart, type SeriesSpec } from "@/components/charts/streaming-c
 import { CHART_THEME } from "@/components/charts/chart-theme";
 import { ProvenanceBadge } from "@/components/ui/provenance-badge";
 import { Panel } from "@/components/ui/panel";
-import { useLive } from "@/components/dashboard/live-context";
+import { useStale } from "@/components/dashboard/live-context";
 import { useView } from "@/components/dashboard/view-context";
 import { useChartFormat } from "./chart-format";
 import { useViewHistory, useViewLive } from "./use-view-data";
+
+// Both charts ask for the expected levels of the same instants; compute each once. Bounded: a
+// day of per-minute buckets plus the live window, then it starts again.
+const expectedCache = new Map<string, number[]>();
+function expectedAt(t: number, spanMs: number): number[] {
+  const key = `${t}:${spanMs}`;
+  let levels = expectedCache.get(key);
+  if (!levels) {
+    if (expectedCache.size > 4_000) expectedCache.clear();
+    levels = expectedMeanLevels(t, spanMs);
+    expectedCache.set(key, levels);
+  }
+  return levels;
+}
 
 // Operators are told apart by line style here, since colour already says the sector.
 const OPERATOR_DASH: Record<(typeof OPERATOR_SLUGS)[number], number[]> = { "china-mobile": [], "china-unicom": [6, 3], "china-telecom": [2, 2] };
@@ -26,7 +40,7 @@ const OPERATOR_DASH: Record<(typeof OPERATOR_SLUGS)[number], number[]> = { "chin
 /** Each series against its expected band, with alerts marked where they were raised. */
 export function LiveVsExpected() {
   const { view, messages } = useView();
-  const { stale } = useLive();
+  const stale = useStale();
   const { filter, live } = useViewLive();
   const history = useViewHistory(filter);
   const alerts = useQuery(alertsQueryOptions(filter)).data?.alerts;
@@ -56,7 +70,7 @@ export function LiveVsExpected() {
   );
   const projectTotal = useCallback(
     (values: readonly (number | null)[], t: number, spanMs: number) => {
-      const expected = expectedMeanLevels(t, spanMs);
+      const expected = expectedAt(t, spanMs);
       const expectedTotal = modelIndexes.reduce((total, index) => total + expected[index]!, 0);
       return [expectedTotal * (1 - BAND_TOLERANCE), expectedTotal * (1 + BAND_TOLERANCE), sumOf(values), null];
     },
@@ -80,7 +94,7 @@ export function LiveVsExpected() {
   );
   const projectDeviation = useCallback(
     (values: readonly (number | null)[], t: number, spanMs: number) => {
-      const expected = expectedMeanLevels(t, spanMs);
+      const expected = expectedAt(t, spanMs);
       const deviations = values.map((value, position) => {
         const level = expected[modelIndexes[position]!]!;
         return value === null || level === 0 ? null : ((value - level) / level) * 100;

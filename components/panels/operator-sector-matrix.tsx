@@ -6,14 +6,14 @@ import { groupByOperator, groupBySector } from "@/lib/domain/aggregate";
 import { operatorName, sectorName } from "@/lib/i18n/names";
 import { ProvenanceBadge } from "@/components/ui/provenance-badge";
 import { Panel } from "@/components/ui/panel";
-import { useLive } from "@/components/dashboard/live-context";
+import { useStale } from "@/components/dashboard/live-context";
 import { useView } from "@/components/dashboard/view-context";
 import { useViewLive } from "./use-view-data";
 
 /** Live value of every operator × sector on screen, coloured from fewest to most connections. */
 export function OperatorSectorMatrix() {
   const { view, messages } = useView();
-  const { stale } = useLive();
+  const stale = useStale();
   const { live } = useViewLive();
   const latest = live?.ticks.at(-1);
   const series = live?.series ?? [];
