@@ -23,14 +23,13 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
-import { createServer } from "node:net";
 import os from "node:os";
 import { parseArgs } from "node:util";
-import pg from "pg";
-import { chromium, type Browser, type CDPSession, type Page } from "@playwright/test";
+import type { Browser, CDPSession, Page } from "@playwright/test";
 import { dropDatabase, ensureDatabaseExists } from "@/lib/db/admin";
 import type { PulseBenchHooks } from "@/lib/realtime/bench-probe";
 import { startServer, type RunningServer } from "@/e2e/support/server";
+import { assertPortFree, createCleanup, dropLeftoverDatabases, launchChromium, sleep, stopServer, waitFor, waitForDayOfHistory } from "@/test/support/harness";
 import { providePostgresServer } from "@/test/support/postgres-server";
 
 const { values: options } = parseArgs({
@@ -58,7 +57,6 @@ const WARM_UP_MS = 5000;
 const TARGETS = { tickToPaintP95Ms: 100, mainThreadMsPerTick: 4, view24hMs: 50 };
 // The five time-series charts of the dashboard (English labels, the default language).
 const CHARTS_24H = ["Total", "By operator", "By sector (stacked)", "Total against its expected band", "Each series: departure from expected (%)"];
-const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
 
 interface TickRecord {
   seq: number;
@@ -96,7 +94,6 @@ function installBenchHooks(): void {
   } satisfies PulseBenchHooks;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
 const median = (values: readonly number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -105,61 +102,6 @@ const median = (values: readonly number[]) => {
 };
 /** Nearest-rank percentile. */
 const percentile = (sorted: readonly number[], p: number) => sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)]!;
-
-/** The server must be ours: a server already on the port would answer our health check. */
-async function assertPortFree(port: number, why: string): Promise<void> {
-  await new Promise<void>((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", () => reject(new Error(`port ${port} is in use: ${why}`)));
-    probe.listen(port, "127.0.0.1", () => probe.close(() => resolve()));
-  });
-}
-
-/**
- * Ctrl-C also stops the embedded PostgreSQL (same process group) before this process can drop its
- * database, and a killed run drops nothing. Such leftovers are dropped at the next start, only on
- * the embedded cluster, which no other run can be using then (its port was free).
- */
-async function dropLeftoverDatabases(serverUrl: string): Promise<void> {
-  if (process.env.DATABASE_URL) return;
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE 'pulse_browser_%'");
-    for (const { datname } of rows) await dropDatabase(serverUrl, datname);
-  } finally {
-    await client.end();
-  }
-}
-
-/**
- * The server answers before its back-fill is done; a 24-hour view needs the whole day in the
- * rollups, so wait until the oldest of its 1,440 minutes has data.
- */
-async function waitForHistory(server: RunningServer): Promise<void> {
-  await waitFor("26 hours of back-filled history (/api/history)", 180_000, server, async () => {
-    const response = await fetch(`${server.url}/api/history?span=86400&points=1440`);
-    if (!response.ok) return undefined;
-    const body = (await response.json()) as { series: { mean: (number | null)[] }[] };
-    const mean = body.series[0]?.mean ?? [];
-    return mean.length >= 1400 && mean[0] !== null && mean.filter((value) => value !== null).length >= mean.length - 5 ? true : undefined;
-  });
-}
-
-/**
- * Polls `check` until it returns a value, failing with `what` after `timeoutMs`, or at once
- * if the server has exited (its output then says why).
- */
-async function waitFor<T>(what: string, timeoutMs: number, server: RunningServer, check: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (true) {
-    if (server.process.exitCode !== null) throw new Error(`the server exited with ${server.process.exitCode} while waiting for ${what}:\n${server.output()}`);
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
-    await sleep(250);
-  }
-}
 
 const readRecords = (page: Page) => page.evaluate(() => (window as unknown as BenchWindow).__pulseBenchRecords ?? { ticks: [], rebuilds: [] });
 const tickCount = (page: Page) => page.evaluate(() => (window as unknown as BenchWindow).__pulseBenchRecords?.ticks.length ?? 0);
@@ -319,46 +261,25 @@ async function main() {
     await assertPortFree(EMBEDDED_PG_PORT, "the embedded PostgreSQL of another bench:browser or screenshot run is up; wait for it to finish, or set DATABASE_URL");
   }
 
-  // Undone in reverse order, on success, failure or Ctrl-C: nothing is left running or behind.
-  const cleanups: { what: string; run: () => Promise<unknown> }[] = [];
-  let cleaning: Promise<void> | undefined;
-  const cleanup = () =>
-    (cleaning ??= (async () => {
-      for (const step of cleanups.reverse()) {
-        try {
-          await step.run();
-        } catch (error) {
-          console.error(`cleanup: could not ${step.what}:`, error);
-        }
-      }
-    })());
-  // Output into a closed pipe (`| head`) would end the process before its cleanup: ignore it.
-  for (const stream of [process.stdout, process.stderr]) stream.on("error", () => {});
-  // Ctrl-C reaches this process twice (from the terminal and relayed by tsx): a handler that
-  // stayed only once would let the second one end the process half-way through its cleanup.
-  for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    process.on(signal, () => {
-      if (!cleaning) console.error(`\n${signal}: stopping the server and dropping the database`);
-      void cleanup().finally(() => process.exit(130));
-    });
-  }
+  const cleanup = createCleanup();
+  cleanup.install();
 
   try {
     const postgres = await providePostgresServer("bench-postgres", EMBEDDED_PG_PORT);
-    cleanups.push({ what: "stop PostgreSQL", run: () => postgres.stop() });
-    await dropLeftoverDatabases(postgres.url);
+    cleanup.add("stop PostgreSQL", () => postgres.stop());
+    await dropLeftoverDatabases(postgres.url, "pulse_browser_");
     const name = `pulse_browser_${randomBytes(4).toString("hex")}`;
     const databaseUrl = await ensureDatabaseExists(postgres.url, name);
-    cleanups.push({ what: `drop database ${name}`, run: () => dropDatabase(postgres.url, name) });
+    cleanup.add(`drop database ${name}`, () => dropDatabase(postgres.url, name));
 
     // Back-filling 26 hours takes a while on first start: the server is ready only after it.
     console.error("starting the built server on a throwaway database…");
     const server = await startServer({ port: PORT, env: { DATABASE_URL: databaseUrl, LOG_LEVEL: "warn", HISTORY_BACKFILL_HOURS: "26" }, timeoutMs: 120_000 });
-    cleanups.push({ what: "stop the server", run: () => stopServer(server) });
-    await waitForHistory(server);
+    cleanup.add("stop the server", () => stopServer(server));
+    await waitForDayOfHistory(server);
 
-    const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: CHROMIUM_ARGS, timeout: 30_000 });
-    cleanups.push({ what: "close Chromium", run: () => browser.close() });
+    const browser = await launchChromium();
+    cleanup.add("close Chromium", () => browser.close());
 
     const runs: Awaited<ReturnType<typeof liveRun>>[] = [];
     for (let run = 1; run <= RUNS; run++) {
@@ -419,22 +340,8 @@ async function main() {
     await writeFile("bench/results/browser.json", `${JSON.stringify(result, null, 2)}\n`);
     printSummary(result);
   } finally {
-    await cleanup();
+    await cleanup.run();
   }
-}
-
-/** SIGTERM, then SIGKILL if the server has not exited in 15 s. */
-async function stopServer(server: RunningServer): Promise<void> {
-  const stopped = server.stop("SIGTERM");
-  let timer: NodeJS.Timeout | undefined;
-  const code = await Promise.race([stopped, new Promise<"timeout">((resolve) => (timer = setTimeout(() => resolve("timeout"), 15_000)))]);
-  clearTimeout(timer);
-  if (code === "timeout") {
-    server.process.kill("SIGKILL");
-    await stopped;
-    throw new Error("the server did not stop within 15 s of SIGTERM and was killed");
-  }
-  if (code !== 0) console.error(`the server exited with ${code}:\n${server.output()}`);
 }
 
 function printSummary(result: {

@@ -12,13 +12,11 @@
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
-import { createServer } from "node:net";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import pg from "pg";
-import { chromium } from "@playwright/test";
 import { dropDatabase, ensureDatabaseExists } from "@/lib/db/admin";
-import { startServer, type RunningServer } from "@/e2e/support/server";
+import { startServer } from "@/e2e/support/server";
+import { assertPortFree, createCleanup, dropLeftoverDatabases, launchChromium, sleep, stopServer, waitForDayOfHistory } from "@/test/support/harness";
 import { providePostgresServer } from "@/test/support/postgres-server";
 
 const { values: options } = parseArgs({
@@ -32,68 +30,11 @@ const PORT = 3291;
 const EMBEDDED_PG_PORT = 54369;
 const VIEWPORT = { width: 1920, height: 1080 };
 const SETTLE_MS = 8000;
-const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function assertPortFree(port: number, why: string): Promise<void> {
-  await new Promise<void>((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", () => reject(new Error(`port ${port} is in use: ${why}`)));
-    probe.listen(port, "127.0.0.1", () => probe.close(() => resolve()));
-  });
-}
-
-/**
- * Ctrl-C also stops the embedded PostgreSQL (same process group) before this process can drop its
- * database, and a killed run drops nothing. Such leftovers are dropped at the next start, only on
- * the embedded cluster, which no other run can be using then (its port was free).
- */
-async function dropLeftoverDatabases(serverUrl: string): Promise<void> {
-  if (process.env.DATABASE_URL) return;
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE 'pulse_shot_%'");
-    for (const { datname } of rows) await dropDatabase(serverUrl, datname);
-  } finally {
-    await client.end();
-  }
-}
-
-/** The KPI tiles compare with the last hour, and the charts look empty without it: wait for the back-fill. */
-async function waitForHistory(server: RunningServer): Promise<void> {
-  const deadline = Date.now() + 180_000;
-  while (true) {
-    if (server.process.exitCode !== null) throw new Error(`the server exited with ${server.process.exitCode}:\n${server.output()}`);
-    const response = await fetch(`${server.url}/api/history?span=86400&points=1440`).catch(() => undefined);
-    if (response?.ok) {
-      const mean = ((await response.json()) as { series: { mean: (number | null)[] }[] }).series[0]?.mean ?? [];
-      // Back-fill may land in any order: wait for (nearly) every minute of the day, the last hour included.
-      if (mean.length >= 1400 && mean[0] !== null && mean.filter((value) => value !== null).length >= mean.length - 5) return;
-    }
-    if (Date.now() > deadline) throw new Error("timed out after 180 s waiting for the server to back-fill 26 hours of history");
-    await sleep(500);
-  }
-}
-
-/** SIGTERM, then SIGKILL if the server has not exited in 15 s. */
-async function stopServer(server: RunningServer): Promise<void> {
-  const stopped = server.stop("SIGTERM");
-  let timer: NodeJS.Timeout | undefined;
-  const code = await Promise.race([stopped, new Promise<"timeout">((resolve) => (timer = setTimeout(() => resolve("timeout"), 15_000)))]);
-  clearTimeout(timer);
-  if (code === "timeout") {
-    server.process.kill("SIGKILL");
-    await stopped;
-    throw new Error("the server did not stop within 15 s of SIGTERM and was killed");
-  }
-  if (code !== 0) console.error(`the server exited with ${code}:\n${server.output()}`);
-}
 
 /** Loads `url`, lets the live panels run for SETTLE_MS and writes the viewport to `out`. */
 async function shoot(url: string, out: string): Promise<void> {
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: CHROMIUM_ARGS, timeout: 30_000 });
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: VIEWPORT });
     const pageErrors: string[] = [];
@@ -136,40 +77,22 @@ async function main() {
     await assertPortFree(EMBEDDED_PG_PORT, "the embedded PostgreSQL of npm run bench:browser or another screenshot run is up; wait for it to finish, or set DATABASE_URL");
   }
 
-  // Undone in reverse order, on success, failure or Ctrl-C.
-  const cleanups: { what: string; run: () => Promise<unknown> }[] = [];
-  let cleaning: Promise<void> | undefined;
-  const cleanup = () =>
-    (cleaning ??= (async () => {
-      for (const step of cleanups.reverse()) {
-        try {
-          await step.run();
-        } catch (error) {
-          console.error(`cleanup: could not ${step.what}:`, error);
-        }
-      }
-    })());
-  // Output into a closed pipe (`| head`) would end the process before its cleanup: ignore it.
-  for (const stream of [process.stdout, process.stderr]) stream.on("error", () => {});
-  // Ctrl-C reaches this process twice (from the terminal and relayed by tsx): a handler that
-  // stayed only once would let the second one end the process half-way through its cleanup.
-  for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    process.on(signal, () => void cleanup().finally(() => process.exit(130)));
-  }
+  const cleanup = createCleanup();
+  cleanup.install();
 
   try {
     const postgres = await providePostgresServer("bench-postgres", EMBEDDED_PG_PORT);
-    cleanups.push({ what: "stop PostgreSQL", run: () => postgres.stop() });
-    await dropLeftoverDatabases(postgres.url);
+    cleanup.add("stop PostgreSQL", () => postgres.stop());
+    await dropLeftoverDatabases(postgres.url, "pulse_shot_");
     const name = `pulse_shot_${randomBytes(4).toString("hex")}`;
     const databaseUrl = await ensureDatabaseExists(postgres.url, name);
-    cleanups.push({ what: `drop database ${name}`, run: () => dropDatabase(postgres.url, name) });
+    cleanup.add(`drop database ${name}`, () => dropDatabase(postgres.url, name));
     const server = await startServer({ port: PORT, env: { DATABASE_URL: databaseUrl, LOG_LEVEL: "warn", HISTORY_BACKFILL_HOURS: "26" }, timeoutMs: 120_000 });
-    cleanups.push({ what: "stop the server", run: () => stopServer(server) });
-    await waitForHistory(server);
+    cleanup.add("stop the server", () => stopServer(server));
+    await waitForDayOfHistory(server);
     await shoot(`${server.url}/`, out);
   } finally {
-    await cleanup();
+    await cleanup.run();
   }
 }
 

@@ -3,7 +3,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { useCallback, useMemo } from "react";
 import { OPERATOR_SLUGS } from "@/lib/contracts/catalog";
-import { frameAtOrBefore, sumOf } from "@/lib/domain/aggregate";
+import { frameAtOrBefore, groupByOperator, groupBySector, sumOf } from "@/lib/domain/aggregate";
 import { BAND_TOLERANCE } from "@/lib/domain/anomaly";
 import { WINDOW_MS, isLiveWindow } from "@/lib/domain/dashboard-url";
 import { SECTOR_COLORS, SEVERITY_COLORS } from "@/lib/domain/palette";
@@ -141,6 +141,22 @@ export function LiveVsExpected() {
           <div className="h-64 wall:h-auto wall:min-h-0 wall:flex-1">
             <StreamingChart {...common} specs={deviationSpecs} project={projectDeviation} markers={markers.deviation} formatY={formatPct} ariaLabel={messages.band.deviation} legend={false} />
           </div>
+          <p className="mt-1 flex flex-wrap gap-x-3 gap-y-0.5 text-xs text-ink-muted wall:text-[0.65em]" data-deviation-key>
+            {groupBySector(series).map((group) => (
+              <span key={group.slug} className="inline-flex items-center gap-1">
+                <span aria-hidden className="inline-block h-2 w-3 rounded-sm" style={{ background: SECTOR_COLORS[group.slug] }} />
+                {sectorName(group.slug, view.lang)}
+              </span>
+            ))}
+            {groupByOperator(series).map((group) => (
+              <span key={group.slug} className="inline-flex items-center gap-1">
+                <svg aria-hidden width="18" height="6">
+                  <line x1="0" y1="3" x2="18" y2="3" stroke="currentColor" strokeWidth="1.5" strokeDasharray={OPERATOR_DASH[group.slug].join(" ") || undefined} />
+                </svg>
+                {operatorName(group.slug, view.lang)}
+              </span>
+            ))}
+          </p>
         </figure>
       </div>
     </Panel>
