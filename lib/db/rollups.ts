@@ -2,18 +2,12 @@ import type { OperatorSlug, SectorSlug } from "@/lib/contracts/catalog";
 import type { SeriesFilter } from "@/lib/contracts/filters";
 import type { HistoryResponse } from "@/lib/contracts/history";
 import { bucketStarts, toHistorySeries, type HistoryBucket } from "@/lib/domain/history";
-import { chooseResolutionSeconds } from "@/lib/domain/rollups";
+import { chooseResolutionSeconds, type MinuteStats } from "@/lib/domain/rollups";
 import { db } from "./client";
 
-export interface RollupRow {
+export interface RollupRow extends MinuteStats {
   operator: OperatorSlug;
   sector: SectorSlug;
-  minuteMs: number;
-  min: number;
-  max: number;
-  mean: number;
-  last: number;
-  samples: number;
   backfilled: boolean;
 }
 

@@ -11,6 +11,16 @@ export interface MinuteRollup {
   last: number;
 }
 
+/** One series over one minute as the history table stores it. */
+export interface MinuteStats {
+  minuteMs: number;
+  min: number;
+  max: number;
+  mean: number;
+  last: number;
+  samples: number;
+}
+
 export const MINUTE_MS = 60_000;
 export const minuteOf = (instantMs: number) => Math.floor(instantMs / MINUTE_MS) * MINUTE_MS;
 

@@ -2,8 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GET } from "@/app/api/baselines/route";
 import { apiErrorBodySchema } from "@/lib/contracts/api";
 import { baselinesResponseSchema } from "@/lib/contracts/baselines";
-import { seedReferenceData } from "@/lib/db/seed";
-import { useMigratedDatabase } from "../support/database";
+import { openSeededDatabase } from "../support/database";
 
 async function getBaselines(query: string) {
   const response = await GET(new Request(`http://localhost/api/baselines${query}`), undefined);
@@ -13,9 +12,7 @@ async function getBaselines(query: string) {
 describe("GET /api/baselines", () => {
   let close: () => Promise<void>;
   beforeAll(async () => {
-    const migrated = await useMigratedDatabase();
-    close = migrated.close;
-    await seedReferenceData(migrated.database.prisma);
+    ({ close } = await openSeededDatabase());
   });
   afterAll(async () => close());
 

@@ -3,7 +3,7 @@ import type { Database } from "@/lib/db/client";
 import { seedReferenceData } from "@/lib/db/seed";
 import { buildReportBaselines, REPORT_SOURCE, type ReportFigures } from "@/lib/domain/report-baselines";
 import reportFigures from "@/prisma/seed/report-figures.json";
-import { useMigratedDatabase } from "../support/database";
+import { openMigratedDatabase } from "../support/database";
 
 const expectedBaselines = buildReportBaselines(reportFigures as ReportFigures);
 
@@ -12,7 +12,7 @@ describe("seed", () => {
   let close: () => Promise<void>;
 
   beforeAll(async () => {
-    ({ database, close } = await useMigratedDatabase());
+    ({ database, close } = await openMigratedDatabase());
   });
   afterAll(async () => close());
 

@@ -7,10 +7,9 @@ import { apiErrorBodySchema } from "@/lib/contracts/api";
 import { historyResponseSchema } from "@/lib/contracts/history";
 import type { Tick } from "@/lib/contracts/realtime";
 import type { Database } from "@/lib/db/client";
-import { seedReferenceData } from "@/lib/db/seed";
 import { MINUTE_MS } from "@/lib/domain/rollups";
 import { StreamClient } from "@/lib/realtime/stream-client";
-import { useMigratedDatabase } from "../support/database";
+import { openSeededDatabase } from "../support/database";
 import { connectSocket, eventually, startStreamServer, type TestStreamServer } from "../support/stream-server";
 
 const get = async (handler: typeof getHistory, url: string) => {
@@ -23,10 +22,7 @@ describe("history, alerts and restarts", () => {
   let closeDatabase: () => Promise<void>;
 
   beforeAll(async () => {
-    const migrated = await useMigratedDatabase();
-    database = migrated.database;
-    closeDatabase = migrated.close;
-    await seedReferenceData(database.prisma);
+    ({ database, close: closeDatabase } = await openSeededDatabase());
   });
   afterAll(async () => closeDatabase());
 

@@ -1,9 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Acknowledgement, StreamSubscribed, SubscribeRequest, Tick } from "@/lib/contracts/realtime";
-import { seedReferenceData } from "@/lib/db/seed";
 import { seriesIndex } from "@/lib/domain/series";
 import { StreamClient, type StreamStatus } from "@/lib/realtime/stream-client";
-import { useMigratedDatabase } from "../support/database";
+import { openSeededDatabase } from "../support/database";
 import { io as connect } from "socket.io-client";
 import { connectSocket, eventually, startStreamServer, type TestSocket, type TestStreamServer } from "../support/stream-server";
 
@@ -30,9 +29,7 @@ describe("the live stream over socket.io", () => {
   const clients: StreamClient[] = [];
 
   beforeAll(async () => {
-    const migrated = await useMigratedDatabase();
-    closeDatabase = migrated.close;
-    await seedReferenceData(migrated.database.prisma);
+    ({ close: closeDatabase } = await openSeededDatabase());
     server = await startStreamServer();
   });
   afterEach(() => {

@@ -13,8 +13,7 @@ import type { Acknowledgement, StreamSubscribed, SubscribeRequest } from "@/lib/
 import { sessionSecret } from "@/lib/auth/secret";
 import { SESSION_COOKIE, createSessionValue } from "@/lib/auth/session";
 import { findActiveDisplayToken } from "@/lib/db/display-tokens";
-import { seedReferenceData } from "@/lib/db/seed";
-import { useMigratedDatabase } from "../support/database";
+import { openSeededDatabase } from "../support/database";
 import { startStreamServer, type TestSocket, type TestStreamServer } from "../support/stream-server";
 
 const json = (method: string, url: string, body?: unknown) =>
@@ -51,9 +50,7 @@ const subscribe = (socket: TestSocket, request: SubscribeRequest) =>
 describe("playlists over the API", () => {
   let close: () => Promise<void>;
   beforeAll(async () => {
-    const migrated = await useMigratedDatabase();
-    close = migrated.close;
-    await seedReferenceData(migrated.database.prisma);
+    ({ close } = await openSeededDatabase());
   });
   afterAll(async () => close());
 
@@ -111,9 +108,7 @@ describe("wall screens on the socket", () => {
   let open: TestStreamServer;
   let guarded: TestStreamServer;
   beforeAll(async () => {
-    const migrated = await useMigratedDatabase();
-    close = migrated.close;
-    await seedReferenceData(migrated.database.prisma);
+    ({ close } = await openSeededDatabase());
     await postPlaylist(json("POST", "/api/playlists", lobby), undefined);
     open = await startStreamServer({ PULSE_AUTH: "off" });
     guarded = await startStreamServer({ PULSE_AUTH: "on" });
@@ -207,9 +202,7 @@ describe("the access gate over HTTP", () => {
   let guarded: TestStreamServer;
   let open: TestStreamServer;
   beforeAll(async () => {
-    const migrated = await useMigratedDatabase();
-    close = migrated.close;
-    await seedReferenceData(migrated.database.prisma);
+    ({ close } = await openSeededDatabase());
     await postPlaylist(json("POST", "/api/playlists", lobby), undefined);
     await postPlaylist(json("POST", "/api/playlists", { ...lobby, slug: "boardroom" }), undefined);
     guarded = await startStreamServer({ PULSE_AUTH: "on" });

@@ -3,6 +3,7 @@ import { inject } from "vitest";
 import { dropDatabase, ensureDatabaseExists } from "@/lib/db/admin";
 import { closeDatabase, createDatabase, installDatabase, type Database } from "@/lib/db/client";
 import { migrateDatabase } from "@/lib/db/migrate";
+import { seedReferenceData } from "@/lib/db/seed";
 
 export interface TestDatabase {
   name: string;
@@ -22,7 +23,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
  * A migrated throwaway database installed as the process-wide handle that query functions
  * and route handlers use. `close()` disconnects and drops it.
  */
-export async function useMigratedDatabase(): Promise<{ database: Database; url: string; close(): Promise<void> }> {
+export async function openMigratedDatabase(): Promise<{ database: Database; url: string; close(): Promise<void> }> {
   const testDatabase = await createTestDatabase();
   await migrateDatabase(testDatabase.url);
   const database = createDatabase(testDatabase.url, "external");
@@ -35,4 +36,11 @@ export async function useMigratedDatabase(): Promise<{ database: Database; url: 
       await testDatabase.drop();
     },
   };
+}
+
+/** A migrated throwaway database with the operators, sectors and baselines seeded (rollups and alerts need them). */
+export async function openSeededDatabase(): ReturnType<typeof openMigratedDatabase> {
+  const migrated = await openMigratedDatabase();
+  await seedReferenceData(migrated.database.prisma);
+  return migrated;
 }

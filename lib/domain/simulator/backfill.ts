@@ -1,16 +1,10 @@
 import { SERIES } from "@/lib/domain/series";
-import { MINUTE_MS } from "@/lib/domain/rollups";
+import { MINUTE_MS, type MinuteStats } from "@/lib/domain/rollups";
 import type { ConnectionModel } from "./model";
 
-/** What the history table stores for one series and minute, before it is written. */
-export interface BackfilledMinute {
+/** One series' minute of back-filled history, before it is written. */
+export interface BackfilledMinute extends MinuteStats {
   seriesIndex: number;
-  minuteMs: number;
-  min: number;
-  max: number;
-  mean: number;
-  last: number;
-  samples: number;
 }
 
 /** Samples per back-filled minute: every 10 s, which shows the meters' quarter-hour bursts. */
