@@ -1,6 +1,6 @@
 "use client";
 
-import { formatCountShort, formatCount } from "@/lib/domain/format";
+import { formatCount, formatCountCell } from "@/lib/domain/format";
 import { OPERATOR_COLORS, SECTOR_COLORS, viridis } from "@/lib/domain/palette";
 import { groupByOperator, groupBySector } from "@/lib/domain/aggregate";
 import { operatorName, sectorName } from "@/lib/i18n/names";
@@ -32,14 +32,18 @@ export function OperatorSectorMatrix() {
       badge={<ProvenanceBadge provenance="simulated" label={messages.provenance.simulated} title={messages.provenance.simulatedNote} />}
     >
       <div className="overflow-x-auto">
-        <table className="w-full border-separate border-spacing-1 text-xs wall:text-sm">
+        <table className="w-full table-fixed border-separate border-spacing-1 text-xs">
           <caption className="caption-bottom pt-2 text-left text-xs text-ink-muted">{messages.matrix.caption}</caption>
+          {/* Fixed layout: the seven columns share the width, so the table never runs out of its panel. */}
+          <colgroup>
+            <col className="w-[17%]" />
+          </colgroup>
           <thead>
             <tr>
               <td />
               {sectors.map((sector) => (
-                <th key={sector.slug} scope="col" className="px-1 pb-1 text-left text-xs font-medium text-ink-muted">
-                  <span aria-hidden className="mr-1 inline-block h-2 w-2 rounded-full" style={{ background: SECTOR_COLORS[sector.slug] }} />
+                <th key={sector.slug} scope="col" title={sectorName(sector.slug, view.lang)} className="overflow-hidden text-ellipsis px-0.5 pb-1 text-left align-bottom text-[0.6rem] font-medium leading-tight text-ink-muted">
+                  <span aria-hidden className="block h-2 w-2 rounded-full" style={{ background: SECTOR_COLORS[sector.slug] }} />
                   {sectorName(sector.slug, view.lang)}
                 </th>
               ))}
@@ -48,7 +52,7 @@ export function OperatorSectorMatrix() {
           <tbody>
             {operators.map((operator) => (
               <tr key={operator.slug}>
-                <th scope="row" className="whitespace-nowrap pr-2 text-left text-xs font-medium text-ink-muted">
+                <th scope="row" className="break-words pr-2 text-left text-xs font-medium text-ink-muted">
                   <span aria-hidden className="mr-1 inline-block h-2 w-2 rounded-full" style={{ background: OPERATOR_COLORS[operator.slug] }} />
                   {operatorName(operator.slug, view.lang)}
                 </th>
@@ -61,10 +65,10 @@ export function OperatorSectorMatrix() {
                       key={sector.slug}
                       data-cell={`${operator.slug}:${sector.slug}`}
                       title={value === undefined ? undefined : formatCount(value, view.lang)}
-                      className="rounded px-1.5 py-2 text-right font-semibold tabular-nums"
+                      className="truncate rounded px-1 py-2 text-right font-semibold tabular-nums"
                       style={{ background: colour.background, color: colour.text }}
                     >
-                      {value === undefined ? "—" : formatCountShort(value, view.lang)}
+                      {value === undefined ? "—" : formatCountCell(value, view.lang)}
                     </td>
                   );
                 })}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatAge, formatChangePct, formatClock, formatCount, formatCountShort, formatFigure } from "./format";
+import { formatAge, formatChangePct, formatClock, formatCount, formatCountCell, formatCountShort, formatFigure } from "./format";
 
 describe("formatCount", () => {
   it("groups thousands in English", () => {
@@ -16,6 +16,13 @@ describe("formatCount", () => {
     expect(formatCountShort(26_613_114, "en")).toBe("26.6M");
     expect(formatCountShort(26_613_114, "zh")).toBe("2,661万");
     expect(formatCountShort(180_000_000, "zh")).toBe("1.8亿");
+  });
+
+  it("fits a table cell in a few characters", () => {
+    expect(formatCountCell(820_412, "en")).toBe("820K");
+    expect(formatCountCell(8_812_345, "en")).toBe("8.8M");
+    expect(formatCountCell(8_812_345, "zh")).toBe("881万");
+    expect(formatCountCell(82_412, "zh")).toBe("8.24万");
   });
 });
 

@@ -56,6 +56,16 @@ export function formatCountShort(value: number, lang: Language): string {
   return formatCompactCount(value, LOCALE[lang]);
 }
 
+/** A few characters for a dense table cell: "8.8M", "820K" in English; "881万", "8.24万" in Chinese. */
+export function formatCountCell(value: number, lang: Language): string {
+  if (lang === "zh") {
+    if (Math.abs(value) >= 1e8) return `${numberFormat("zh-CN", { maximumSignificantDigits: 2 }).format(value / 1e8)}亿`;
+    if (Math.abs(value) >= 1e4) return `${numberFormat("zh-CN", { maximumSignificantDigits: 3 }).format(value / 1e4)}万`;
+    return numberFormat("zh-CN").format(value);
+  }
+  return numberFormat(LOCALE[lang], { notation: "compact", maximumSignificantDigits: 2 }).format(value);
+}
+
 /** A signed percentage with a real minus sign: "+1.2%", "−0.4%", "0.0%". */
 export function formatChangePct(ratio: number, lang: Language): string {
   const pct = ratio * 100;
