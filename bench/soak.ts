@@ -13,9 +13,10 @@ import { existsSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import os from "node:os";
 import { parseArgs } from "node:util";
-import { chromium, type CDPSession, type Page } from "@playwright/test";
+import type { CDPSession, Page } from "@playwright/test";
 import { dropDatabase, ensureDatabaseExists } from "@/lib/db/admin";
 import { startServer, type RunningServer } from "@/e2e/support/server";
+import { launchChromium } from "@/test/support/harness";
 import { providePostgresServer } from "@/test/support/postgres-server";
 
 const { values: options } = parseArgs({
@@ -71,10 +72,7 @@ async function main() {
   const name = `pulse_soak_${randomBytes(4).toString("hex")}`;
   const databaseUrl = await ensureDatabaseExists(postgres.url, name);
   let server: RunningServer | undefined;
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-  });
+  const browser = await launchChromium();
   try {
     server = await startServer({
       port: PORT,

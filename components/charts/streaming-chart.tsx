@@ -14,7 +14,7 @@ import "./register";
 type Point = { x: number; y: number | null; v?: number | null };
 
 /** Points per line at most (see the bucketing in the update effect). */
-const MAX_POINTS = 300;
+export const CHART_MAX_POINTS = 300;
 
 export interface SeriesSpec {
   id: string;
@@ -167,10 +167,10 @@ export function StreamingChart(props: StreamingChartProps) {
     const bench = rebuild ? benchHooks() : undefined;
     const rebuildStarted = bench ? performance.now() : 0;
     const targets: Point[][] = rebuild ? specs.map(() => []) : datasets.map((dataset) => dataset.data);
-    // At most MAX_POINTS points per line, whatever the window: frames are averaged into buckets of
-    // windowMs / MAX_POINTS (1 s for 5 minutes, 3 s for 15, 12 s for an hour). Drawing more points
+    // At most CHART_MAX_POINTS points per line, whatever the window: frames are averaged into buckets of
+    // windowMs / CHART_MAX_POINTS (1 s for 5 minutes, 3 s for 15, 12 s for an hour). Drawing more points
     // than a chart has pixels costs time on every tick and shows nothing more.
-    const bucketMs = Math.max(1, windowMs / MAX_POINTS);
+    const bucketMs = Math.max(1, windowMs / CHART_MAX_POINTS);
     if (rebuild) state.bucket = -Infinity;
     let changed = rebuild;
     const pushFrame = (values: readonly (number | null)[], t: number, spanMs = 0) => {

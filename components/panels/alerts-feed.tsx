@@ -8,7 +8,7 @@ import type { Language } from "@/lib/domain/dashboard-url";
 import type { Messages } from "@/lib/i18n/messages";
 import { operatorName, sectorName } from "@/lib/i18n/names";
 import { alertsQueryOptions } from "@/lib/queries/alerts";
-import { ProvenanceBadge } from "@/components/ui/provenance-badge";
+import { SimulatedBadge } from "./simulated-badge";
 import { Panel } from "@/components/ui/panel";
 import { useView } from "@/components/dashboard/view-context";
 import { useViewLive } from "./use-view-data";
@@ -37,7 +37,7 @@ export function AlertsFeed({ limit }: { limit?: number }) {
     <Panel
       id="alerts"
       title={messages.alerts.heading}
-      badge={<ProvenanceBadge provenance="simulated" label={messages.provenance.simulated} title={messages.provenance.simulatedNote} />}
+      badge={<SimulatedBadge />}
     >
       {alerts.length === 0 ? (
         <p className="text-sm text-ink-muted">{messages.alerts.none}</p>

@@ -5,7 +5,7 @@ import { frameAtOrBefore, groupByOperator, relativeChange, sumOf } from "@/lib/d
 import { formatChangePct, formatCount } from "@/lib/domain/format";
 import { OPERATOR_COLORS } from "@/lib/domain/palette";
 import { operatorName } from "@/lib/i18n/names";
-import { ProvenanceBadge } from "@/components/ui/provenance-badge";
+import { SimulatedBadge } from "./simulated-badge";
 import { Panel } from "@/components/ui/panel";
 import { useStale } from "@/components/dashboard/live-context";
 import { useView } from "@/components/dashboard/view-context";
@@ -49,7 +49,7 @@ export function KpiTiles() {
       id="kpi"
       title={messages.kpi.heading}
       stale={stale}
-      badge={<ProvenanceBadge provenance="simulated" label={messages.provenance.simulated} title={messages.provenance.simulatedNote} />}
+      badge={<SimulatedBadge />}
     >
       <div className="grid grid-cols-2 gap-3 lg:grid-cols-4">
         {tiles.map((tile) => {

@@ -5,20 +5,20 @@ import { useCallback, useMemo } from "react";
 import { OPERATOR_SLUGS } from "@/lib/contracts/catalog";
 import { frameAtOrBefore, groupByOperator, groupBySector, sumOf } from "@/lib/domain/aggregate";
 import { BAND_TOLERANCE } from "@/lib/domain/anomaly";
-import { WINDOW_MS, isLiveWindow } from "@/lib/domain/dashboard-url";
 import { SECTOR_COLORS, SEVERITY_COLORS } from "@/lib/domain/palette";
-import { filterKey, seriesIndex } from "@/lib/domain/series";
+import { seriesIndex } from "@/lib/domain/series";
 import { expectedMeanLevels } from "@/lib/domain/simulator/model";
 import { operatorName, sectorName } from "@/lib/i18n/names";
 import { alertsQueryOptions } from "@/lib/queries/alerts";
+import { ChartFigure } from "@/components/charts/chart-figure";
 import { StreamingChart, type SeriesSpec } from "@/components/charts/streaming-chart";
 import { CHART_THEME } from "@/components/charts/chart-theme";
-import { ProvenanceBadge } from "@/components/ui/provenance-badge";
+import { SimulatedBadge } from "./simulated-badge";
 import { Panel } from "@/components/ui/panel";
 import { useStale } from "@/components/dashboard/live-context";
 import { useView } from "@/components/dashboard/view-context";
 import { useChartFormat } from "./chart-format";
-import { useViewHistory, useViewLive } from "./use-view-data";
+import { useChartSource } from "./use-view-data";
 
 // Both charts ask for the expected levels of the same instants; compute each once. Bounded: a
 // day of per-minute buckets plus the live window, then it starts again.
@@ -41,23 +41,12 @@ const OPERATOR_DASH: Record<(typeof OPERATOR_SLUGS)[number], number[]> = { "chin
 export function LiveVsExpected() {
   const { view, messages } = useView();
   const stale = useStale();
-  const { filter, live } = useViewLive();
-  const history = useViewHistory(filter);
+  const { filter, live, series, source } = useChartSource();
   const alerts = useQuery(alertsQueryOptions(filter)).data?.alerts;
   const { formatX, formatY } = useChartFormat();
-  const series = useMemo(() => live?.series ?? [], [live?.series]);
   const modelIndexes = useMemo(() => series.map((entry) => seriesIndex(entry.operator, entry.sector)), [series]);
-  const showLive = isLiveWindow(view.window);
   const band = CHART_THEME[view.theme].band;
-
-  const common = {
-    history: history.frames,
-    live: showLive ? (live?.ticks ?? []) : null,
-    liveKey: `${filterKey(filter)}:${showLive ? "live" : "history"}:${series.length}`,
-    windowMs: WINDOW_MS[view.window],
-    theme: view.theme,
-    formatX,
-  };
+  const common = { ...source, formatX };
 
   const totalSpecs = useMemo<SeriesSpec[]>(
     () => [
@@ -125,23 +114,19 @@ export function LiveVsExpected() {
       id="expected"
       title={messages.band.heading}
       stale={stale}
-      badge={<ProvenanceBadge provenance="simulated" label={messages.provenance.simulated} title={messages.provenance.simulatedNote} />}
+      badge={<SimulatedBadge />}
       className="lg:col-span-2"
     >
       <p className="-mt-2 mb-2 text-xs text-ink-muted wall:mt-0 wall:text-[0.65em]">{messages.band.note}</p>
       <div className="grid gap-4 xl:grid-cols-2 wall:min-h-0 wall:flex-1 wall:gap-[1em]">
-        <figure className="flex min-w-0 flex-col wall:min-h-0">
-          <figcaption className="mb-1 text-sm text-ink-muted wall:text-[0.75em]">{messages.band.total}</figcaption>
-          <div className="h-64 wall:h-auto wall:min-h-0 wall:flex-1">
-            <StreamingChart {...common} specs={totalSpecs} project={projectTotal} markers={markers.total} formatY={formatY} ariaLabel={messages.band.total} legend={false} />
-          </div>
-        </figure>
-        <figure className="flex min-w-0 flex-col wall:min-h-0">
-          <figcaption className="mb-1 text-sm text-ink-muted wall:text-[0.75em]">{messages.band.deviation}</figcaption>
-          <div className="h-64 wall:h-auto wall:min-h-0 wall:flex-1">
-            <StreamingChart {...common} specs={deviationSpecs} project={projectDeviation} markers={markers.deviation} formatY={formatPct} ariaLabel={messages.band.deviation} legend={false} />
-          </div>
-          <p className="mt-1 flex flex-wrap gap-x-3 gap-y-0.5 text-xs text-ink-muted wall:text-[0.65em]" data-deviation-key>
+        <ChartFigure caption={messages.band.total} heightClass="h-64">
+          <StreamingChart {...common} specs={totalSpecs} project={projectTotal} markers={markers.total} formatY={formatY} ariaLabel={messages.band.total} legend={false} />
+        </ChartFigure>
+        <ChartFigure
+          caption={messages.band.deviation}
+          heightClass="h-64"
+          footer={
+            <p className="mt-1 flex flex-wrap gap-x-3 gap-y-0.5 text-xs text-ink-muted wall:text-[0.65em]" data-deviation-key>
             {groupBySector(series).map((group) => (
               <span key={group.slug} className="inline-flex items-center gap-1">
                 <span aria-hidden className="inline-block h-2 w-3 rounded-sm" style={{ background: SECTOR_COLORS[group.slug] }} />
@@ -157,7 +142,10 @@ export function LiveVsExpected() {
               </span>
             ))}
           </p>
-        </figure>
+          }
+        >
+          <StreamingChart {...common} specs={deviationSpecs} project={projectDeviation} markers={markers.deviation} formatY={formatPct} ariaLabel={messages.band.deviation} legend={false} />
+        </ChartFigure>
       </div>
     </Panel>
   );

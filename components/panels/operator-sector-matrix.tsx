@@ -4,7 +4,7 @@ import { formatCount, formatCountCell } from "@/lib/domain/format";
 import { OPERATOR_COLORS, SECTOR_COLORS, viridis } from "@/lib/domain/palette";
 import { groupByOperator, groupBySector } from "@/lib/domain/aggregate";
 import { operatorName, sectorName } from "@/lib/i18n/names";
-import { ProvenanceBadge } from "@/components/ui/provenance-badge";
+import { SimulatedBadge } from "./simulated-badge";
 import { Panel } from "@/components/ui/panel";
 import { useStale } from "@/components/dashboard/live-context";
 import { useView } from "@/components/dashboard/view-context";
@@ -29,7 +29,7 @@ export function OperatorSectorMatrix() {
       id="matrix"
       title={messages.matrix.heading}
       stale={stale}
-      badge={<ProvenanceBadge provenance="simulated" label={messages.provenance.simulated} title={messages.provenance.simulatedNote} />}
+      badge={<SimulatedBadge />}
     >
       <div className="overflow-x-auto">
         <table className="w-full table-fixed border-separate border-spacing-1 text-xs">

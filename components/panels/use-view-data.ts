@@ -4,9 +4,11 @@ import { useQuery } from "@tanstack/react-query";
 import { useMemo } from "react";
 import type { SeriesFilter } from "@/lib/contracts/filters";
 import { historyFrames, type Frame } from "@/lib/domain/aggregate";
-import { isLiveWindow } from "@/lib/domain/dashboard-url";
+import { WINDOW_MS, isLiveWindow } from "@/lib/domain/dashboard-url";
+import { filterKey } from "@/lib/domain/series";
 import { historyQueryOptions, type HistoryWindow } from "@/lib/queries/history";
 import { liveQueryOptions } from "@/lib/queries/live";
+import { CHART_MAX_POINTS } from "@/components/charts/streaming-chart";
 import { useView } from "@/components/dashboard/view-context";
 
 /** The current view's filter and live window, read from the query cache the stream writes into. */
@@ -33,4 +35,29 @@ export function useViewHistory(filter: SeriesFilter): { frames: Frame[]; resolut
 export function useHourHistory(filter: SeriesFilter): Frame[] {
   const history = useQuery(historyQueryOptions(filter, "1h")).data;
   return useMemo(() => (history ? historyFrames(history) : []), [history]);
+}
+
+/**
+ * What every time-series chart of a view draws from: history frames, live ticks (null in a
+ * history window), the key that says when all must be redrawn, the window, the theme. Also the
+ * view's series and the resolution the history is drawn at, for the note under history views.
+ */
+export function useChartSource() {
+  const { view } = useView();
+  const { filter, live } = useViewLive();
+  const history = useViewHistory(filter);
+  const series = useMemo(() => live?.series ?? [], [live?.series]);
+  const showLive = isLiveWindow(view.window);
+  const windowMs = WINDOW_MS[view.window];
+  const source = {
+    history: history.frames,
+    live: showLive ? (live?.ticks ?? []) : null,
+    liveKey: `${filterKey(filter)}:${showLive ? "live" : "history"}:${series.length}`,
+    windowMs,
+    theme: view.theme,
+  };
+  // A history view is drawn at the coarser of the data's resolution and the chart's own bucketing.
+  const drawnResolutionMs =
+    !showLive && history.resolutionSeconds !== null ? Math.max(history.resolutionSeconds * 1000, windowMs / CHART_MAX_POINTS) : null;
+  return { filter, live, series, source, drawnResolutionMs };
 }

@@ -48,10 +48,3 @@ export const SECTORS: Record<SectorSlug, CatalogEntry> = {
   retail: { name: "Retail", nameZh: "零售" },
 };
 
-export function isOperatorSlug(value: string): value is OperatorSlug {
-  return (OPERATOR_SLUGS as readonly string[]).includes(value);
-}
-
-export function isSectorSlug(value: string): value is SectorSlug {
-  return (SECTOR_SLUGS as readonly string[]).includes(value);
-}

@@ -65,3 +65,11 @@ export interface SeriesFilter {
   /** Empty means every sector. */
   sectors: SectorSlug[];
 }
+
+/** The query string the API reads a filter from (`operator=a,b&sector=c`); the inverse of the params above. */
+export function filterSearchParams(filter: SeriesFilter): URLSearchParams {
+  const params = new URLSearchParams();
+  if (filter.operators.length) params.set("operator", filter.operators.join(","));
+  if (filter.sectors.length) params.set("sector", filter.sectors.join(","));
+  return params;
+}

@@ -1,6 +1,6 @@
 import { OPERATOR_SLUGS, SECTOR_SLUGS, type OperatorSlug, type SectorSlug } from "@/lib/contracts/catalog";
 import type { HistoryResponse } from "@/lib/contracts/history";
-import type { SeriesRef, Tick } from "@/lib/contracts/realtime";
+import type { SeriesRef } from "@/lib/contracts/realtime";
 
 /**
  * A moment of the series on screen: live ticks and history buckets both become frames, so
@@ -13,8 +13,6 @@ export interface Frame {
   /** Length of the bucket a history frame stands for (its values are means over it); 0 for a tick. */
   spanMs?: number;
 }
-
-export const tickFrame = (tick: Tick): Frame => ({ t: tick.t, values: tick.v });
 
 export function historyFrames(history: HistoryResponse): Frame[] {
   const spanMs = history.resolutionSeconds * 1000;

@@ -25,9 +25,6 @@ export interface ReportFigures {
   smartCity: { citiesSignedUp: number; asOf: string };
 }
 
-/** A baseline as the seed writes it (the API adds nothing to it). */
-export type BaselineSeed = Baseline;
-
 export const REPORT_SOURCE = "GSMA, How China is Set for Global M2M Leadership (2014)";
 export const ASSUMPTION_SOURCE = "M2M Pulse modelling assumption (not in the report)";
 
@@ -40,7 +37,7 @@ function numericEntries(record: Record<string, number | string>): [string, numbe
 function reported(
   fields: Pick<Baseline, "key" | "metric" | "label" | "value" | "unit" | "period" | "scope"> &
     Partial<Pick<Baseline, "sector" | "attribution" | "note" | "caveat">>,
-): BaselineSeed {
+): Baseline {
   return {
     operator: null,
     sector: null,
@@ -56,7 +53,7 @@ function reported(
 function assumed(
   fields: Pick<Baseline, "key" | "metric" | "label" | "value" | "unit" | "period" | "scope" | "note"> &
     Partial<Pick<Baseline, "operator" | "sector">>,
-): BaselineSeed {
+): Baseline {
   return {
     operator: null,
     sector: null,
@@ -72,7 +69,7 @@ function assumed(
  * Turns the report's figures into baselines. The article contradicts itself twice and both
  * sides are kept, each with a caveat naming the other, rather than picking one silently.
  */
-export function buildReportBaselines(figures: ReportFigures): BaselineSeed[] {
+export function buildReportBaselines(figures: ReportFigures): Baseline[] {
   const shares = figures.globalShareOfConnectionsByRegion2013Pct;
   const asia = figures.asia2013;
   const additions = figures.netAdditions2010to2013Millions;

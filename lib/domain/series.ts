@@ -20,9 +20,6 @@ export function seriesIndex(operator: OperatorSlug, sector: SectorSlug): number 
   return OPERATOR_SLUGS.indexOf(operator) * SECTOR_SLUGS.length + SECTOR_SLUGS.indexOf(sector);
 }
 
-export function seriesKey({ operator, sector }: SeriesId): string {
-  return `${operator}:${sector}`;
-}
 
 /** Indexes of the series a filter selects, in series order. An empty list means "all". */
 export function seriesIndexesFor(filter: SeriesFilter): number[] {

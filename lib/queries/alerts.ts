@@ -2,7 +2,7 @@ import { queryOptions } from "@tanstack/react-query";
 import { alertsResponseSchema, type Alert, type AlertsResponse } from "@/lib/contracts/alerts";
 import type { SeriesFilter } from "@/lib/contracts/filters";
 import { canonicalFilter } from "@/lib/domain/series";
-import { filterSearchParams } from "./baselines";
+import { filterSearchParams } from "@/lib/contracts/filters";
 import { fetchJson } from "./fetch-json";
 
 /** Alerts shown per view; older ones drop off the feed (they stay in the database). */

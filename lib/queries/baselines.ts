@@ -1,16 +1,9 @@
 import { queryOptions } from "@tanstack/react-query";
 import { baselinesResponseSchema } from "@/lib/contracts/baselines";
-import type { SeriesFilter } from "@/lib/contracts/filters";
+import { filterSearchParams, type SeriesFilter } from "@/lib/contracts/filters";
 import { fetchJson } from "./fetch-json";
 
 export const ALL_SERIES: SeriesFilter = { operators: [], sectors: [] };
-
-export function filterSearchParams(filter: SeriesFilter): URLSearchParams {
-  const params = new URLSearchParams();
-  if (filter.operators.length) params.set("operator", filter.operators.join(","));
-  if (filter.sectors.length) params.set("sector", filter.sectors.join(","));
-  return params;
-}
 
 /** Report baselines change only when the seed does; they never go stale on screen. */
 export function baselinesQueryOptions(filter: SeriesFilter = ALL_SERIES) {

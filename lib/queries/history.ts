@@ -3,7 +3,7 @@ import type { SeriesFilter } from "@/lib/contracts/filters";
 import { historyResponseSchema } from "@/lib/contracts/history";
 import { WINDOW_MS, type TimeWindow } from "@/lib/domain/dashboard-url";
 import { canonicalFilter } from "@/lib/domain/series";
-import { filterSearchParams } from "./baselines";
+import { filterSearchParams } from "@/lib/contracts/filters";
 import { fetchJson } from "./fetch-json";
 
 /** History windows: the last hour (for the live 1-hour view and the KPI's hourly change), a day, a week. */
@@ -12,9 +12,6 @@ export type HistoryWindow = Extract<TimeWindow, "1h" | "24h" | "7d">;
 /** Points per series: a day is drawn at one-minute resolution; a week at the API's default. */
 export const HISTORY_POINTS: Record<HistoryWindow, number> = { "1h": 60, "24h": 1440, "7d": 1000 };
 
-export function historyRequest(filter: SeriesFilter, window: HistoryWindow, nowMs: number) {
-  return { fromMs: nowMs - WINDOW_MS[window], toMs: nowMs, filter: canonicalFilter(filter), maxPoints: HISTORY_POINTS[window] };
-}
 
 export function historyQueryOptions(filter: SeriesFilter, window: HistoryWindow) {
   const canonical = canonicalFilter(filter);

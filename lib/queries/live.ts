@@ -2,7 +2,7 @@ import { queryOptions } from "@tanstack/react-query";
 import type { SeriesFilter } from "@/lib/contracts/filters";
 import { MAX_SNAPSHOT_TICKS, streamSubscribedSchema, type StreamSubscribed, type Tick } from "@/lib/contracts/realtime";
 import { canonicalFilter } from "@/lib/domain/series";
-import { filterSearchParams } from "./baselines";
+import { filterSearchParams } from "@/lib/contracts/filters";
 import { fetchJson } from "./fetch-json";
 
 /** What the browser holds of the live stream for one filter: the newest ticks, oldest first. */

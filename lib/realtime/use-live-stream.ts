@@ -8,8 +8,7 @@ import type { SeriesFilter } from "@/lib/contracts/filters";
 import type { ServerInfo, StreamSubscribed, Tick } from "@/lib/contracts/realtime";
 import { filterKey } from "@/lib/domain/series";
 import { alertInView, upsertAlert } from "@/lib/queries/alerts";
-import { appendTicks, liveQueryKey, type LiveWindow } from "@/lib/queries/live";
-import { LIVE_CAPACITY } from "@/lib/queries/live";
+import { LIVE_CAPACITY, appendTicks, liveQueryKey, type LiveWindow } from "@/lib/queries/live";
 import { StreamClient, type StreamStatus } from "./stream-client";
 
 export interface StreamState {
