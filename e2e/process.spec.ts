@@ -4,7 +4,7 @@ import path from "node:path";
 import { randomBytes } from "node:crypto";
 import { expect, test } from "@playwright/test";
 import pg from "pg";
-import { E2E_PORT } from "./support/ports";
+import { E2E_EMBEDDED_PG_PORT, E2E_PORT } from "./support/ports";
 import { startServer } from "./support/server";
 
 const isAlive = (pid: number) => {
@@ -23,7 +23,7 @@ test.describe("the server process", () => {
   test("starts on an embedded PostgreSQL when DATABASE_URL is unset, keeps its data, and stops cleanly on SIGINT", async () => {
     await mkdir(dataDir, { recursive: true, mode: 0o755 });
     const port = E2E_PORT + 1;
-    const pgPort = 54359;
+    const pgPort = E2E_EMBEDDED_PG_PORT + 10;
     const env = { DATABASE_URL: undefined, PULSE_DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(pgPort) };
 
     const first = await startServer({ port, env });
