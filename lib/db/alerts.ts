@@ -59,7 +59,10 @@ export async function updateAlert(
   return toAlert(row);
 }
 
-/** Newest first. An operator filter keeps that operator's alerts; a sector filter keeps that sector's. */
+/**
+ * Newest first, filtered exactly as lib/domain/series.ts `filterShows` decides: a sector filter
+ * keeps that sector's alerts and the operator-wide ones (no sector). A property test holds the two together.
+ */
 export async function fetchAlerts(query: {
   filter: SeriesFilter;
   limit: number;
@@ -69,7 +72,7 @@ export async function fetchAlerts(query: {
   const rows = await db().alert.findMany({
     where: {
       ...(query.filter.operators.length ? { operatorSlug: { in: query.filter.operators } } : {}),
-      ...(query.filter.sectors.length ? { sectorSlug: { in: query.filter.sectors } } : {}),
+      ...(query.filter.sectors.length ? { OR: [{ sectorSlug: null }, { sectorSlug: { in: query.filter.sectors } }] } : {}),
       ...(query.beforeMs !== undefined ? { raisedAt: { lt: new Date(query.beforeMs) } } : {}),
       ...(query.activeOnly ? { resolvedAt: null } : {}),
     },

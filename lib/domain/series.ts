@@ -21,13 +21,22 @@ export function seriesIndex(operator: OperatorSlug, sector: SectorSlug): number 
 }
 
 
+/**
+ * The one rule for what a view shows: an empty list means "all"; a subject with no sector
+ * (an operator-wide alert) belongs to every sector of its operator, so a sector filter keeps it.
+ * The socket server, the browser cache and (mirrored in SQL) lib/db/alerts.ts all use it.
+ */
+export function filterShows(filter: SeriesFilter, subject: { operator: OperatorSlug; sector: SectorSlug | null }): boolean {
+  const operatorShown = filter.operators.length === 0 || filter.operators.includes(subject.operator);
+  const sectorShown = subject.sector === null || filter.sectors.length === 0 || filter.sectors.includes(subject.sector);
+  return operatorShown && sectorShown;
+}
+
 /** Indexes of the series a filter selects, in series order. An empty list means "all". */
 export function seriesIndexesFor(filter: SeriesFilter): number[] {
   const indexes: number[] = [];
   SERIES.forEach((series, index) => {
-    const operatorMatches = filter.operators.length === 0 || filter.operators.includes(series.operator);
-    const sectorMatches = filter.sectors.length === 0 || filter.sectors.includes(series.sector);
-    if (operatorMatches && sectorMatches) indexes.push(index);
+    if (filterShows(filter, series)) indexes.push(index);
   });
   return indexes;
 }

@@ -18,13 +18,6 @@ export function alertsQueryOptions(filter: SeriesFilter) {
   });
 }
 
-/** Whether a view with `filter` shows `alert` (an operator-wide alert shows in any of its sectors). */
-export function alertInView(alert: Alert, filter: SeriesFilter): boolean {
-  const operatorShown = filter.operators.length === 0 || filter.operators.includes(alert.operator);
-  const sectorShown = alert.sector === null || filter.sectors.length === 0 || filter.sectors.includes(alert.sector);
-  return operatorShown && sectorShown;
-}
-
 /** Puts a new or changed alert into a feed, newest first, at most ALERTS_SHOWN long. */
 export function upsertAlert(feed: AlertsResponse, alert: Alert): AlertsResponse {
   const others = feed.alerts.filter((existing) => existing.id !== alert.id);

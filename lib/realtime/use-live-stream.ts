@@ -7,7 +7,8 @@ import type { Heartbeat } from "@/lib/contracts/displays";
 import type { SeriesFilter } from "@/lib/contracts/filters";
 import type { ServerInfo, StreamSubscribed, Tick } from "@/lib/contracts/realtime";
 import { filterKey } from "@/lib/domain/series";
-import { alertInView, upsertAlert } from "@/lib/queries/alerts";
+import { upsertAlert } from "@/lib/queries/alerts";
+import { filterShows } from "@/lib/domain/series";
 import { LIVE_CAPACITY, appendTicks, liveQueryKey, type LiveWindow } from "@/lib/queries/live";
 import { StreamClient, type StreamStatus } from "./stream-client";
 
@@ -93,7 +94,7 @@ function createClient(queryClient: QueryClient, filter: SeriesFilter): StreamCli
         // Every cached alert feed that shows this alert gets it, newest first.
         for (const query of queryClient.getQueryCache().findAll({ queryKey: ["alerts"] })) {
           const [, operators, sectors] = query.queryKey as [string, SeriesFilter["operators"], SeriesFilter["sectors"]];
-          if (!alertInView(alert, { operators, sectors })) continue;
+          if (!filterShows({ operators, sectors }, alert)) continue;
           queryClient.setQueryData<AlertsResponse>(query.queryKey, (feed) => upsertAlert(feed ?? { alerts: [] }, alert));
         }
       },

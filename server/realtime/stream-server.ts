@@ -14,7 +14,7 @@ import {
   type StreamSubscribed,
   type Tick,
 } from "@/lib/contracts/realtime";
-import { SERIES, canonicalFilter, filterKey, seriesIndexesFor } from "@/lib/domain/series";
+import { SERIES, canonicalFilter, filterKey, filterShows, seriesIndexesFor } from "@/lib/domain/series";
 import { TokenBucket } from "@/lib/domain/token-bucket";
 import type { ActiveDisplayToken } from "@/lib/db/display-tokens";
 import { createLogger } from "@/lib/logger";
@@ -190,9 +190,7 @@ export function attachStreamServer(io: StreamIo, source: TickSource, info: Serve
   return {
     publishAlert(change, alert) {
       for (const [name, room] of rooms) {
-        const operatorShown = room.filter.operators.length === 0 || room.filter.operators.includes(alert.operator);
-        const sectorShown = alert.sector === null || room.filter.sectors.length === 0 || room.filter.sectors.includes(alert.sector);
-        if (operatorShown && sectorShown) io.to(name).emit(event[change], alert);
+        if (filterShows(room.filter, alert)) io.to(name).emit(event[change], alert);
       }
     },
     activeRooms: () => [...rooms.keys()].filter((name) => io.sockets.adapter.rooms.get(name)?.size).length,
