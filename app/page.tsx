@@ -1,6 +1,6 @@
 import { HydrationBoundary, dehydrate } from "@tanstack/react-query";
 import { Dashboard } from "@/components/dashboard/dashboard";
-import { prefetchView } from "@/lib/queries/prefetch";
+import { prefetchView } from "@/server/prefetch";
 import { getQueryClient } from "@/lib/queries/query-client";
 import { parseDashboardView } from "@/lib/domain/dashboard-url";
 

@@ -3,7 +3,7 @@ import type { Metadata } from "next";
 import { AdminShell } from "@/components/admin/admin-shell";
 import { DisplaysTable } from "@/components/admin/displays-table";
 import { getEnv } from "@/lib/env";
-import { prefetchDisplays } from "@/lib/queries/prefetch";
+import { prefetchDisplays } from "@/server/prefetch";
 import { getQueryClient } from "@/lib/queries/query-client";
 
 export const dynamic = "force-dynamic";

@@ -2,7 +2,7 @@ import { HydrationBoundary, dehydrate } from "@tanstack/react-query";
 import type { Metadata } from "next";
 import { WallScreen } from "@/components/wall/wall-screen";
 import { parseDashboardView } from "@/lib/domain/dashboard-url";
-import { prefetchView } from "@/lib/queries/prefetch";
+import { prefetchView } from "@/server/prefetch";
 import { getQueryClient } from "@/lib/queries/query-client";
 import { getRealtime } from "@/server/realtime/registry";
 

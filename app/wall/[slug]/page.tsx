@@ -5,7 +5,7 @@ import { PlaylistWall } from "@/components/wall/playlist-wall";
 import { playlistSlugSchema } from "@/lib/contracts/playlists";
 import { findPlaylist } from "@/lib/db/playlists";
 import { parseDashboardView } from "@/lib/domain/dashboard-url";
-import { prefetchView } from "@/lib/queries/prefetch";
+import { prefetchView } from "@/server/prefetch";
 import { playlistQueryOptions } from "@/lib/queries/playlists";
 import { getQueryClient } from "@/lib/queries/query-client";
 import { getRealtime } from "@/server/realtime/registry";

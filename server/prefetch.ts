@@ -1,15 +1,16 @@
+import "server-only";
 import type { QueryClient } from "@tanstack/react-query";
 import { fetchAlerts } from "@/lib/db/alerts";
 import { fetchBaselines } from "@/lib/db/baselines";
 import { listDisplays } from "@/lib/db/displays";
 import { fetchHistory } from "@/lib/db/rollups";
 import { isLiveWindow, WINDOW_MS, type DashboardView } from "@/lib/domain/dashboard-url";
-import { getRealtime } from "@/server/realtime/registry";
-import { ALERTS_SHOWN, alertsQueryOptions } from "./alerts";
-import { ALL_SERIES, baselinesQueryOptions } from "./baselines";
-import { HISTORY_POINTS, historyQueryOptions, type HistoryWindow } from "./history";
-import { liveQueryOptions } from "./live";
-import { displaysQueryOptions } from "./playlists";
+import { ALERTS_SHOWN, alertsQueryOptions } from "@/lib/queries/alerts";
+import { ALL_SERIES, baselinesQueryOptions } from "@/lib/queries/baselines";
+import { HISTORY_POINTS, historyQueryOptions, type HistoryWindow } from "@/lib/queries/history";
+import { liveQueryOptions } from "@/lib/queries/live";
+import { displaysQueryOptions } from "@/lib/queries/playlists";
+import { getRealtime } from "./realtime/registry";
 
 const FIRST_PAINT_TICKS = 65;
 
