@@ -11,6 +11,9 @@ import type {
   Tick,
 } from "@/lib/contracts/realtime";
 
+/** A subscription refused for the rate budget is asked again after this long (the budget refills at 2 messages a second). */
+const RETRY_AFTER_REFUSAL_MS = 3_000;
+
 export type StreamStatus = "connecting" | "live" | "reconnecting";
 
 export interface StreamHandlers {
@@ -57,6 +60,7 @@ export class StreamClient {
   /** Numbers subscriptions so that only the answer to the latest one is used. */
   private requests = 0;
   private closed = false;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly options: StreamClientOptions) {
     this.filter = options.filter;
@@ -79,6 +83,10 @@ export class StreamClient {
       handlers.onConnectError?.(error.message);
     });
     this.socket.on("stream:tick", (tick) => this.receive(tick));
+    // The server dropped ticks while this client was not reading; it has caught up: fetch them.
+    this.socket.on("stream:lagging", () => {
+      if (this.subscription && !this.awaitingAnswer) this.subscribe(true);
+    });
     this.socket.on("server:hello", (info) => handlers.onHello?.(info));
     this.socket.on("alert:raised", (alert) => handlers.onAlert?.("raised", alert));
     this.socket.on("alert:updated", (alert) => handlers.onAlert?.("updated", alert));
@@ -111,6 +119,7 @@ export class StreamClient {
 
   close(): void {
     this.closed = true;
+    clearTimeout(this.retryTimer);
     this.socket.removeAllListeners();
     this.socket.close();
   }
@@ -122,6 +131,7 @@ export class StreamClient {
   }
 
   private subscribe(resume: boolean): void {
+    clearTimeout(this.retryTimer);
     this.awaitingAnswer = true;
     const since = resume ? this.lastSeq : undefined;
     const request = ++this.requests;
@@ -139,6 +149,10 @@ export class StreamClient {
     this.awaitingAnswer = false;
     if (!response.ok) {
       this.options.handlers.onError?.(response.error.message);
+      // Over the rate budget, or still holding unread data: the same request will do a little later.
+      if (response.error.code === "rate_limited" || response.error.code === "lagging" || response.error.code === "unavailable") {
+        this.retryTimer = setTimeout(() => !this.closed && this.socket.connected && this.subscribe(this.lastSeq !== undefined), RETRY_AFTER_REFUSAL_MS);
+      }
       return;
     }
     const subscription = response.data;
