@@ -81,6 +81,12 @@ export class StreamClient {
     this.socket.on("connect_error", (error) => {
       if (this.statusValue !== "connecting") this.setStatus("reconnecting");
       handlers.onConnectError?.(error.message);
+      // socket.io does not retry a handshake the server refused; this refusal is temporary.
+      if (error.message === "too_many_connections" && !this.socket.active) {
+        const retryAfterMs = (error as Error & { data?: { retryAfterMs?: number } }).data?.retryAfterMs;
+        clearTimeout(this.retryTimer);
+        this.retryTimer = setTimeout(() => !this.closed && this.socket.connect(), Math.max(retryAfterMs ?? 0, 5_000) + Math.random() * 5_000);
+      }
     });
     this.socket.on("stream:tick", (tick) => this.receive(tick));
     // The server dropped ticks while this client was not reading; it has caught up: fetch them.

@@ -120,7 +120,9 @@ function createThrottledWarnings(): ThrottledWarnings {
   timer.unref();
   return {
     warn(kind, address, message, fields) {
-      if (throttle.admit(kind, address, Date.now())) log.warn(message, { ...fields, address });
+      const now = Date.now();
+      summarise(throttle.roll(now));
+      if (throttle.admit(kind, address, now)) log.warn(message, { ...fields, address });
     },
     close() {
       clearInterval(timer);

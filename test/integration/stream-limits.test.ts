@@ -1,6 +1,8 @@
 import { afterEach, beforeAll, afterAll, describe, expect, it, vi } from "vitest";
 import { io as connect } from "socket.io-client";
 import type { Acknowledgement, StreamLagging, StreamSubscribed, SubscribeRequest, Tick } from "@/lib/contracts/realtime";
+import type { Alert } from "@/lib/contracts/alerts";
+import { StreamClient } from "@/lib/realtime/stream-client";
 import { LAGGING_ROOM, type SocketLimits } from "@/server/realtime/stream-server";
 import { openSeededDatabase } from "../support/database";
 import { RawSocket } from "../support/raw-socket";
@@ -39,6 +41,7 @@ describe("limits on sockets that do not behave", () => {
   const servers: TestStreamServer[] = [];
   const raws: RawSocket[] = [];
   const sockets: TestSocket[] = [];
+  const clients: StreamClient[] = [];
 
   const start = async (limits: Partial<SocketLimits> = {}) => {
     const server = await startStreamServer({}, 0, limits);
@@ -57,6 +60,7 @@ describe("limits on sockets that do not behave", () => {
   afterEach(async () => {
     raws.splice(0).forEach((raw) => raw.terminate());
     sockets.splice(0).forEach((socket) => socket.close());
+    clients.splice(0).forEach((client) => client.close());
     for (const server of servers.splice(0)) await server.stop();
     vi.restoreAllMocks();
   });
@@ -157,6 +161,54 @@ describe("limits on sockets that do not behave", () => {
     expect(answer.data.mode).toBe("resume");
     expect(answer.data.ticks[0]!.s).toBe(lastHeld + 1);
     expect(answer.data.ticks.length).toBeGreaterThanOrEqual(notice.droppedTicks);
+  });
+
+  it("brings a StreamClient that fell behind back to every tick", { timeout: 60_000 }, async () => {
+    const server = await start({ sendBufferHardBytes: 256 * 1024 ** 2, lagTimeoutMs: 60_000 });
+    const seqs: number[] = [];
+    const client = new StreamClient({
+      url: server.url,
+      filter: EVERYTHING,
+      snapshotTicks: 5,
+      socketOptions: { transports: ["websocket"], forceNew: true, reconnection: false },
+      handlers: {
+        onSnapshot: (subscription) => seqs.push(...subscription.ticks.map((tick) => tick.s)),
+        onTicks: (ticks) => seqs.push(...ticks.map((tick) => tick.s)),
+      },
+    });
+    clients.push(client);
+    await eventually("live", () => client.status === "live" && seqs.length > 10);
+
+    // The screen stops reading (a frozen tab, a saturated link) while alerts pour in.
+    const engine = (client as unknown as { socket: { io: { engine: { transport: { ws: { _socket: { pause(): void; resume(): void } } } } } } }).socket.io.engine;
+    const tcp = engine.transport.ws._socket;
+    tcp.pause();
+    const [serverSide] = server.io.sockets.sockets.values();
+    const alert = { id: 1, raisedAt: new Date().toISOString(), operator: "china-mobile", sector: null, kind: "drop", severity: "warning", observed: 1, expected: 2, expectedLow: 1, expectedHigh: 3, message: "x".repeat(60_000), provenance: "simulated", resolvedAt: null } as unknown as Alert;
+    for (let burst = 0; burst < 160; burst++) serverSide!.emit("alert:raised", alert);
+    await eventually("the socket to be marked lagging", () => server.io.sockets.adapter.rooms.get(LAGGING_ROOM)?.size === 1, 30_000);
+    const cutAt = seqs.at(-1)!;
+    tcp.resume();
+
+    await eventually("ticks well past the lagging spell", () => seqs.at(-1)! > cutAt + 40, 30_000);
+    expectEveryTick(seqs.map((s) => ({ s, t: 0, v: [] })), 50);
+    expect(server.io.sockets.adapter.rooms.get(LAGGING_ROOM)?.size ?? 0).toBe(0);
+  });
+
+  it("has a StreamClient refused for too many connections try again later", { timeout: 60_000 }, async () => {
+    const server = await start({ connectionsPerAddress: 1 });
+    const first = await connectSocket(server.url);
+    const refusals: string[] = [];
+    const client = new StreamClient({
+      url: server.url,
+      filter: EVERYTHING,
+      socketOptions: { transports: ["websocket"], forceNew: true },
+      handlers: { onConnectError: (message) => refusals.push(message) },
+    });
+    clients.push(client);
+    await eventually("the refusal", () => refusals.includes("too_many_connections"));
+    first.close();
+    await eventually("the client streaming after all", () => client.status === "live", 30_000);
   });
 
   it("counts acknowledgement packets: a flood of 9,500 is refused and the socket cut off", async () => {
