@@ -98,8 +98,15 @@ export const streamLaggingSchema = z.object({
 });
 export type StreamLagging = z.infer<typeof streamLaggingSchema>;
 
-/** Connect errors (`connect_error` messages) of the per-address limits; `data.message` says which limit. */
-export const CONNECTION_LIMIT_ERRORS = ["too_many_connections"] as const;
+/**
+ * The `connect_error` message of a handshake refused by the per-address limits (too many sockets
+ * open, or opened too fast); `data.message` says which, `data.retryAfterMs` when to try again.
+ */
+export const TOO_MANY_CONNECTIONS = "too_many_connections";
+export interface ConnectionLimitErrorData {
+  message: string;
+  retryAfterMs?: number;
+}
 
 export interface ServerToClientEvents {
   "server:hello": (info: ServerInfo) => void;

@@ -1,14 +1,16 @@
 import { io, type Socket } from "socket.io-client";
 import type { Alert } from "@/lib/contracts/alerts";
 import type { Heartbeat } from "@/lib/contracts/displays";
-import type {
-  Acknowledgement,
-  ClientToServerEvents,
-  ServerInfo,
-  ServerToClientEvents,
-  StreamFilter,
-  StreamSubscribed,
-  Tick,
+import {
+  TOO_MANY_CONNECTIONS,
+  type Acknowledgement,
+  type ConnectionLimitErrorData,
+  type ClientToServerEvents,
+  type ServerInfo,
+  type ServerToClientEvents,
+  type StreamFilter,
+  type StreamSubscribed,
+  type Tick,
 } from "@/lib/contracts/realtime";
 
 /** A subscription refused for the rate budget is asked again after this long (the budget refills at 2 messages a second). */
@@ -82,8 +84,8 @@ export class StreamClient {
       if (this.statusValue !== "connecting") this.setStatus("reconnecting");
       handlers.onConnectError?.(error.message);
       // socket.io does not retry a handshake the server refused; this refusal is temporary.
-      if (error.message === "too_many_connections" && !this.socket.active) {
-        const retryAfterMs = (error as Error & { data?: { retryAfterMs?: number } }).data?.retryAfterMs;
+      if (error.message === TOO_MANY_CONNECTIONS && !this.socket.active) {
+        const retryAfterMs = (error as Error & { data?: ConnectionLimitErrorData }).data?.retryAfterMs;
         clearTimeout(this.retryTimer);
         this.retryTimer = setTimeout(() => !this.closed && this.socket.connect(), Math.max(retryAfterMs ?? 0, 5_000) + Math.random() * 5_000);
       }

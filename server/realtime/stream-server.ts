@@ -6,7 +6,9 @@ import { describeZodError } from "@/lib/contracts/api";
 import {
   CLIENT_EVENTS,
   MAX_SNAPSHOT_TICKS,
+  TOO_MANY_CONNECTIONS,
   subscribeRequestSchema,
+  type ConnectionLimitErrorData,
   type Acknowledgement,
   type ClientErrorCode,
   type ClientToServerEvents,
@@ -132,8 +134,9 @@ function createThrottledWarnings(): ThrottledWarnings {
 }
 
 /** A connect error the client sees as `connect_error`: a short code as message, the reason in `data`. */
-function connectRefusal(code: string, message: string, retryAfterMs?: number): Error {
-  return Object.assign(new Error(code), { data: { message, retryAfterMs } });
+function connectRefusal(message: string, retryAfterMs?: number): Error {
+  const data: ConnectionLimitErrorData = { message, retryAfterMs };
+  return Object.assign(new Error(TOO_MANY_CONNECTIONS), { data });
 }
 
 /** Counts the sockets of each remote address and refuses, at the handshake, what is over the caps. */
@@ -147,7 +150,7 @@ function guardAddresses(io: StreamIo, limits: SocketLimits, warnings: ThrottledW
     const current = open.get(address) ?? 0;
     if (current >= limits.connectionsPerAddress) {
       warnings.warn("connections", address, "refused a socket: too many open from one address", { open: current });
-      next(connectRefusal("too_many_connections", `too many connections from this address: at most ${limits.connectionsPerAddress} at once`));
+      next(connectRefusal(`too many connections from this address: at most ${limits.connectionsPerAddress} at once`));
       return;
     }
     // Counted from here, not from "connection", so that handshakes in flight count too; given
@@ -168,7 +171,6 @@ function guardAddresses(io: StreamIo, limits: SocketLimits, warnings: ThrottledW
         warnings.warn("connects", address, "refused a socket: too many new connections from one address", {});
         next(
           connectRefusal(
-            "too_many_connections",
             `too many new connections from this address: at most ${limits.connectsPerAddressPerMinute} a minute`,
             rejection.msBeforeNext,
           ),
