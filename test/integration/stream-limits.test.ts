@@ -98,7 +98,6 @@ describe("limits on sockets that do not behave", () => {
       } finally {
         clearInterval(pace);
       }
-      if (process.env.SHOW_PEAK) console.error(`peak RSS ${Math.round(peakRss / 1024 ** 2)} MB`);
       expect(calm.socket.connected).toBe(true);
       const seen = calm.ticks.length;
       await eventually("ticks after the attack", () => calm.ticks.length >= seen + 5);
