@@ -83,7 +83,8 @@ async function main() {
   await seedReferenceData(database.prisma);
 
   const httpServer = createServer();
-  const socketServer = createSocketServer(httpServer);
+  // Every client connects from 127.0.0.1: lift the per-address caps for this run only.
+  const socketServer = createSocketServer(httpServer, { connectionsPerAddress: SOCKETS + 10, connectsPerAddressPerMinute: SOCKETS + 10, subscriptionsPerAddressPerMinute: SOCKETS + 10 });
   const realtime = startRealtime(
     socketServer,
     { SIM_SEED: "bench", SIM_TICK_MS: TICK_MS, SIM_SPEED: 1, HISTORY_BACKFILL_HOURS: 0, HISTORY_RETENTION_DAYS: 30, ROLLUP_FLUSH_MS: 5000, PULSE_AUTH: "off" },

@@ -35,4 +35,18 @@ describe("parseEnv", () => {
     expect(parseEnv({ PULSE_AUTH: "on", PULSE_ADMIN_PASSWORD: "correct horse" }).PULSE_AUTH).toBe("on");
     expect(() => parseEnv({ PULSE_AUTH: "yes" })).toThrow(/PULSE_AUTH: expected on or off/);
   });
+
+  it("bounds sockets per address and unsent bytes per socket, with caps that can be raised", () => {
+    expect(parseEnv({})).toMatchObject({
+      SOCKET_CONNECTIONS_PER_ADDRESS: 300,
+      SOCKET_CONNECTS_PER_ADDRESS_PER_MINUTE: 600,
+      SOCKET_SUBSCRIPTIONS_PER_ADDRESS_PER_MINUTE: 1_200,
+      SOCKET_SEND_BUFFER_SOFT_BYTES: 262_144,
+      SOCKET_SEND_BUFFER_HARD_BYTES: 1_048_576,
+      SOCKET_LAG_TIMEOUT_MS: 30_000,
+    });
+    expect(parseEnv({ SOCKET_CONNECTIONS_PER_ADDRESS: "2000" }).SOCKET_CONNECTIONS_PER_ADDRESS).toBe(2000);
+    expect(() => parseEnv({ SOCKET_CONNECTIONS_PER_ADDRESS: "0" })).toThrow(/SOCKET_CONNECTIONS_PER_ADDRESS: expected at least 1/);
+    expect(() => parseEnv({ SOCKET_SEND_BUFFER_SOFT_BYTES: "2000000" })).toThrow(/SOCKET_SEND_BUFFER_HARD_BYTES: expected more than SOCKET_SEND_BUFFER_SOFT_BYTES/);
+  });
 });

@@ -67,9 +67,24 @@ const envSchema = z.object({
   PULSE_ADMIN_PASSWORD: z.preprocess(emptyAsUnset, z.string().min(8, "expected at least 8 characters").optional()),
   /** Signs session cookies; set it so sessions survive restarts (a random one is used otherwise). */
   PULSE_SESSION_SECRET: z.preprocess(emptyAsUnset, z.string().min(32, "expected at least 32 characters").optional()),
+  /** Sockets open at once from one remote address (a control room behind one NAT address shares it). */
+  SOCKET_CONNECTIONS_PER_ADDRESS: wholeNumber(300, 1, 1_000_000, "connections"),
+  /** New socket connections one remote address may open per minute. */
+  SOCKET_CONNECTS_PER_ADDRESS_PER_MINUTE: wholeNumber(600, 1, 1_000_000, "connections"),
+  /** Stream subscriptions one remote address may make per minute, over all its sockets. */
+  SOCKET_SUBSCRIPTIONS_PER_ADDRESS_PER_MINUTE: wholeNumber(1_200, 1, 10_000_000, "subscriptions"),
+  /** Unsent bytes a socket may hold before its ticks are dropped (it is lagging). */
+  SOCKET_SEND_BUFFER_SOFT_BYTES: wholeNumber(256 * 1024, 1024, 1024 ** 3, "bytes"),
+  /** Unsent bytes past which a socket is closed. */
+  SOCKET_SEND_BUFFER_HARD_BYTES: wholeNumber(1024 * 1024, 1024, 1024 ** 3, "bytes"),
+  /** A socket lagging for longer than this is closed. */
+  SOCKET_LAG_TIMEOUT_MS: wholeNumber(30_000, 100, 3_600_000, "milliseconds"),
 }).superRefine((env, ctx) => {
   if (env.PULSE_AUTH === "on" && !env.PULSE_ADMIN_PASSWORD) {
     ctx.addIssue({ code: "custom", path: ["PULSE_ADMIN_PASSWORD"], message: "required when PULSE_AUTH=on" });
+  }
+  if (env.SOCKET_SEND_BUFFER_HARD_BYTES <= env.SOCKET_SEND_BUFFER_SOFT_BYTES) {
+    ctx.addIssue({ code: "custom", path: ["SOCKET_SEND_BUFFER_HARD_BYTES"], message: "expected more than SOCKET_SEND_BUFFER_SOFT_BYTES" });
   }
 });
 

@@ -72,7 +72,7 @@ export const liveQuerySchema = z.object({
     .default(300),
 });
 
-export const CLIENT_ERROR_CODES = ["bad_request", "forbidden", "rate_limited", "unavailable"] as const;
+export const CLIENT_ERROR_CODES = ["bad_request", "forbidden", "rate_limited", "lagging", "unavailable"] as const;
 export type ClientErrorCode = (typeof CLIENT_ERROR_CODES)[number];
 
 export type Acknowledgement<T> = { ok: true; data: T } | { ok: false; error: { code: ClientErrorCode; message: string } };
@@ -87,9 +87,32 @@ export interface ServerInfo {
   provenance: "simulated" | "measured";
 }
 
+/**
+ * Sent once a socket that fell behind (its unsent bytes passed the server's soft cap) has caught
+ * up: the ticks from `fromSeq` on that were dropped instead of queued meanwhile. Subscribe again
+ * with `since` (the last tick held) to get them.
+ */
+export const streamLaggingSchema = z.object({
+  droppedTicks: z.number().int().nonnegative(),
+  fromSeq: z.number().int(),
+});
+export type StreamLagging = z.infer<typeof streamLaggingSchema>;
+
+/**
+ * The `connect_error` message of a handshake refused by the per-address limits (too many sockets
+ * open, or opened too fast); `data.message` says which, `data.retryAfterMs` when to try again.
+ */
+export const TOO_MANY_CONNECTIONS = "too_many_connections";
+export interface ConnectionLimitErrorData {
+  message: string;
+  retryAfterMs?: number;
+}
+
 export interface ServerToClientEvents {
   "server:hello": (info: ServerInfo) => void;
   "stream:tick": (tick: Tick) => void;
+  /** Ticks were dropped while this socket was not reading; resume with `since`. */
+  "stream:lagging": (lagging: StreamLagging) => void;
   "alert:raised": (alert: Alert) => void;
   "alert:updated": (alert: Alert) => void;
   "alert:resolved": (alert: Alert) => void;

@@ -1,4 +1,7 @@
-/** A token bucket: `capacity` messages at once, refilled at `perSecond`. Time is passed in. */
+/**
+ * A token bucket: `capacity` tokens at once, refilled at `perSecond`. A message takes one token;
+ * a costlier one (a large subscription answer) takes more. Time is passed in.
+ */
 export class TokenBucket {
   private tokens: number;
   private updatedMs: number;
@@ -12,11 +15,13 @@ export class TokenBucket {
     this.updatedMs = nowMs;
   }
 
-  take(nowMs: number): boolean {
-    this.tokens = Math.min(this.capacity, this.tokens + ((nowMs - this.updatedMs) / 1000) * this.perSecond);
-    this.updatedMs = nowMs;
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
+  /** Takes `cost` tokens (at most the capacity, so any single cost can be paid after a pause); false, taking none, when too few are left. */
+  take(nowMs: number, cost = 1): boolean {
+    this.tokens = Math.min(this.capacity, this.tokens + (Math.max(0, nowMs - this.updatedMs) / 1000) * this.perSecond);
+    this.updatedMs = Math.max(this.updatedMs, nowMs);
+    const price = Math.min(this.capacity, Math.max(0, cost));
+    if (this.tokens < price || this.tokens < 1) return false;
+    this.tokens -= price;
     return true;
   }
 }

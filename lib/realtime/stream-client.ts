@@ -1,15 +1,20 @@
 import { io, type Socket } from "socket.io-client";
 import type { Alert } from "@/lib/contracts/alerts";
 import type { Heartbeat } from "@/lib/contracts/displays";
-import type {
-  Acknowledgement,
-  ClientToServerEvents,
-  ServerInfo,
-  ServerToClientEvents,
-  StreamFilter,
-  StreamSubscribed,
-  Tick,
+import {
+  TOO_MANY_CONNECTIONS,
+  type Acknowledgement,
+  type ConnectionLimitErrorData,
+  type ClientToServerEvents,
+  type ServerInfo,
+  type ServerToClientEvents,
+  type StreamFilter,
+  type StreamSubscribed,
+  type Tick,
 } from "@/lib/contracts/realtime";
+
+/** A subscription refused for the rate budget is asked again after this long (the budget refills at 2 messages a second). */
+const RETRY_AFTER_REFUSAL_MS = 3_000;
 
 export type StreamStatus = "connecting" | "live" | "reconnecting";
 
@@ -57,6 +62,7 @@ export class StreamClient {
   /** Numbers subscriptions so that only the answer to the latest one is used. */
   private requests = 0;
   private closed = false;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly options: StreamClientOptions) {
     this.filter = options.filter;
@@ -77,8 +83,18 @@ export class StreamClient {
     this.socket.on("connect_error", (error) => {
       if (this.statusValue !== "connecting") this.setStatus("reconnecting");
       handlers.onConnectError?.(error.message);
+      // socket.io does not retry a handshake the server refused; this refusal is temporary.
+      if (error.message === TOO_MANY_CONNECTIONS && !this.socket.active) {
+        const retryAfterMs = (error as Error & { data?: ConnectionLimitErrorData }).data?.retryAfterMs;
+        clearTimeout(this.retryTimer);
+        this.retryTimer = setTimeout(() => !this.closed && this.socket.connect(), Math.max(retryAfterMs ?? 0, 5_000) + Math.random() * 5_000);
+      }
     });
     this.socket.on("stream:tick", (tick) => this.receive(tick));
+    // The server dropped ticks while this client was not reading; it has caught up: fetch them.
+    this.socket.on("stream:lagging", () => {
+      if (this.subscription && !this.awaitingAnswer) this.subscribe(true);
+    });
     this.socket.on("server:hello", (info) => handlers.onHello?.(info));
     this.socket.on("alert:raised", (alert) => handlers.onAlert?.("raised", alert));
     this.socket.on("alert:updated", (alert) => handlers.onAlert?.("updated", alert));
@@ -111,6 +127,7 @@ export class StreamClient {
 
   close(): void {
     this.closed = true;
+    clearTimeout(this.retryTimer);
     this.socket.removeAllListeners();
     this.socket.close();
   }
@@ -122,6 +139,7 @@ export class StreamClient {
   }
 
   private subscribe(resume: boolean): void {
+    clearTimeout(this.retryTimer);
     this.awaitingAnswer = true;
     const since = resume ? this.lastSeq : undefined;
     const request = ++this.requests;
@@ -139,6 +157,10 @@ export class StreamClient {
     this.awaitingAnswer = false;
     if (!response.ok) {
       this.options.handlers.onError?.(response.error.message);
+      // Over the rate budget, or still holding unread data: the same request will do a little later.
+      if (response.error.code === "rate_limited" || response.error.code === "lagging" || response.error.code === "unavailable") {
+        this.retryTimer = setTimeout(() => !this.closed && this.socket.connected && this.subscribe(this.lastSeq !== undefined), RETRY_AFTER_REFUSAL_MS);
+      }
       return;
     }
     const subscription = response.data;

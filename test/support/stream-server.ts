@@ -4,7 +4,7 @@ import { io as connect, type Socket } from "socket.io-client";
 import type { ClientToServerEvents, ServerToClientEvents } from "@/lib/contracts/realtime";
 import { createAccessGate } from "@/server/access-gate";
 import { startRealtime, type Realtime, type RealtimeConfig } from "@/server/realtime";
-import { createSocketServer, type StreamIo } from "@/server/realtime/stream-server";
+import { createSocketServer, type SocketLimits, type StreamIo } from "@/server/realtime/stream-server";
 
 export const FAST: RealtimeConfig = {
   SIM_SEED: "integration",
@@ -28,11 +28,12 @@ export interface TestStreamServer {
 /**
  * The live stream on a bare HTTP server (no Next.js) on `port` (0 picks one), with the database
  * already installed by the test. The same factories and access gate as the real server; requests
- * the gate lets through are answered "passed".
+ * the gate lets through are answered "passed". `limits` override the per-socket and per-address
+ * limits (the defaults are the environment's, as in the product).
  */
-export async function startStreamServer(config: Partial<RealtimeConfig> = {}, port = 0): Promise<TestStreamServer> {
+export async function startStreamServer(config: Partial<RealtimeConfig> = {}, port = 0, limits: Partial<SocketLimits> = {}): Promise<TestStreamServer> {
   const httpServer: HttpServer = createServer();
-  const io = createSocketServer(httpServer);
+  const io = createSocketServer(httpServer, limits);
   const merged = { ...FAST, ...config };
   const gate = createAccessGate({ authRequired: merged.PULSE_AUTH === "on" });
   io.use((socket, next) => void gate.authenticateSocket(socket, next));
