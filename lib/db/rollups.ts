@@ -3,6 +3,7 @@ import type { SeriesFilter } from "@/lib/contracts/filters";
 import type { HistoryResponse } from "@/lib/contracts/history";
 import { bucketStarts, toHistorySeries, type HistoryBucket } from "@/lib/domain/history";
 import { chooseResolutionSeconds, type MinuteStats } from "@/lib/domain/rollups";
+import { SERIES_COUNT } from "@/lib/domain/series";
 import { db } from "./client";
 
 export interface RollupRow extends MinuteStats {
@@ -33,6 +34,40 @@ export async function upsertRollups(rows: readonly RollupRow[]): Promise<void> {
       last = EXCLUDED.last,
       samples = connection_rollup.samples + EXCLUDED.samples,
       backfilled = connection_rollup.backfilled AND EXCLUDED.backfilled`;
+}
+
+/**
+ * Writes back-filled minutes over whatever is stored for them: for minutes a server wrote only
+ * part of (it started, stopped or was killed within them), which merging would leave partial.
+ */
+export async function replaceRollups(rows: readonly RollupRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  const column = <K extends keyof RollupRow>(key: K) => rows.map((row) => row[key]);
+  await db().$executeRaw`
+    INSERT INTO connection_rollup (operator_slug, sector_slug, minute, min, max, mean, last, samples, provenance, backfilled)
+    SELECT operator_slug, sector_slug, to_timestamp(minute_ms / 1000.0), min, max, mean, last, samples, 'simulated', backfilled
+      FROM unnest(${column("operator")}::text[], ${column("sector")}::text[], ${column("minuteMs")}::float8[],
+                  ${column("min")}::int4[], ${column("max")}::int4[], ${column("mean")}::float8[],
+                  ${column("last")}::int4[], ${column("samples")}::int4[], ${column("backfilled")}::bool[])
+           AS batch(operator_slug, sector_slug, minute_ms, min, max, mean, last, samples, backfilled)
+    ON CONFLICT (operator_slug, sector_slug, minute) DO UPDATE SET
+      min = EXCLUDED.min, max = EXCLUDED.max, mean = EXCLUDED.mean, last = EXCLUDED.last,
+      samples = EXCLUDED.samples, backfilled = EXCLUDED.backfilled`;
+}
+
+/**
+ * Minutes in [fromMs, toMs) that live ticks covered only in part: some series has fewer than
+ * `completeSamples` live samples (back-filled minutes are whole by construction), or is missing.
+ */
+export async function findPartialMinutes(fromMs: number, toMs: number, completeSamples: number): Promise<number[]> {
+  const rows = await db().$queryRaw<{ minute_ms: number }[]>`
+    SELECT (extract(epoch FROM minute) * 1000)::float8 AS minute_ms
+      FROM connection_rollup
+     WHERE minute >= to_timestamp(${fromMs}::float8 / 1000) AND minute < to_timestamp(${toMs}::float8 / 1000)
+     GROUP BY minute
+    HAVING bool_or(NOT backfilled AND samples < ${completeSamples}::int) OR count(*) < ${SERIES_COUNT}::int
+     ORDER BY minute`;
+  return rows.map((row) => row.minute_ms);
 }
 
 /** The newest minute stored for any series, or null when there is no history yet. */
