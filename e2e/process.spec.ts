@@ -48,7 +48,7 @@ test.describe("the server process on its embedded PostgreSQL", () => {
   test.afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
   // First, on a fresh data directory: the stop then lands while the first history back-fill runs.
-  test("a terminal's Ctrl-C (SIGINT to the whole process group) stops in order: the back-fill finishes and the last minute's rollups are kept", async () => {
+  test("a terminal's Ctrl-C (SIGINT to the whole process group) stops in order, keeps the last minute's rollups, and the back-fill carries on next time", async () => {
     // Nothing is flushed before the stop, so the stop alone must write every minute held.
     const server = await startServer({ port, env: { ...env, HISTORY_BACKFILL_HOURS: "48", ROLLUP_FLUSH_MS: "600000" }, processGroup: true });
     const postgresPid = postmasterPid();
@@ -57,21 +57,42 @@ test.describe("the server process on its embedded PostgreSQL", () => {
     expect(server.output()).not.toMatch(/ (ERROR|WARN) /);
     expect(isAlive(postgresPid)).toBe(false);
 
-    const again = await startServer({ port, env: { ...env, ROLLUP_FLUSH_MS: "600000" } });
+    // Without back-fill, every live row is what the stopping server wrote.
+    const quiet = await startServer({ port, env: { ...env, ROLLUP_FLUSH_MS: "600000" } });
     try {
-      await withClient(superuserUrl("m2m_pulse"), async (client) => {
-        const live = await client.query<{ minute_ms: number; series: number }>(
+      const live = await withClient(superuserUrl("m2m_pulse"), (client) =>
+        client.query<{ minute_ms: number; series: number }>(
           `SELECT (extract(epoch FROM minute) * 1000)::float8 AS minute_ms, count(*)::int AS series
              FROM connection_rollup WHERE NOT backfilled GROUP BY minute ORDER BY minute DESC LIMIT 1`,
-        );
-        // The minute of the last tick before the signal (that tick may be a second behind it).
-        expect([minuteOf(signalledAt - 1500), minuteOf(signalledAt + 1000)]).toContain(live.rows[0]?.minute_ms);
-        expect(live.rows[0]?.series).toBe(21);
-        const backfilled = await client.query<{ rows: number }>("SELECT count(*)::int AS rows FROM connection_rollup WHERE backfilled");
-        expect(backfilled.rows[0]?.rows).toBe(48 * 60 * 21);
-      });
+        ),
+      );
+      // The minute of the last tick before the signal (that tick may be a second behind it).
+      expect([minuteOf(signalledAt - 1500), minuteOf(signalledAt + 1000)]).toContain(live.rows[0]?.minute_ms);
+      expect(live.rows[0]?.series).toBe(21);
     } finally {
-      expect(await again.stop("SIGTERM")).toBe(0);
+      expect(await quiet.stop("SIGTERM")).toBe(0);
+    }
+
+    // The back-fill the stop interrupted is finished by the next start: no minute of the window is missing.
+    const resumed = await startServer({ port, env: { ...env, HISTORY_BACKFILL_HOURS: "48" } });
+    try {
+      const to = minuteOf(Date.now()) - MINUTE_MS;
+      const from = to - 47 * 60 * MINUTE_MS;
+      await expect
+        .poll(
+          () =>
+            withClient(superuserUrl("m2m_pulse"), async (client) => {
+              const { rows } = await client.query<{ n: number }>(
+                "SELECT count(*)::int AS n FROM connection_rollup WHERE minute >= to_timestamp($1::float8 / 1000) AND minute < to_timestamp($2::float8 / 1000)",
+                [from, to],
+              );
+              return rows[0]!.n;
+            }),
+          { timeout: 60_000 },
+        )
+        .toBe(((to - from) / MINUTE_MS) * 21);
+    } finally {
+      expect(await resumed.stop("SIGTERM")).toBe(0);
     }
   });
 

@@ -104,7 +104,8 @@ async function main(): Promise<void> {
   const lifecycle = new Lifecycle();
   const stop = (reason: string, exitCode: number) => {
     if (lifecycle.isStopping) {
-      log.warn("already shutting down", { signal: reason });
+      // npm forwards the terminal's Ctrl-C that already reached this process: not news.
+      log.info("already shutting down", { signal: reason });
       return;
     }
     setTimeout(() => {

@@ -56,24 +56,23 @@ export async function replaceRollups(rows: readonly RollupRow[]): Promise<void> 
 }
 
 /**
- * Minutes in [fromMs, toMs) that live ticks covered only in part: some series has fewer than
- * `completeSamples` live samples (back-filled minutes are whole by construction), or is missing.
+ * Minutes in [fromMs, toMs) (whole minutes) whose history is not whole: a series is missing (the
+ * server was down, or a back-fill was cut short), or live ticks covered it only in part — fewer
+ * than `completeSamples` samples (back-filled minutes are whole by construction).
  */
-export async function findPartialMinutes(fromMs: number, toMs: number, completeSamples: number): Promise<number[]> {
+export async function findIncompleteMinutes(fromMs: number, toMs: number, completeSamples: number): Promise<number[]> {
+  if (toMs <= fromMs) return [];
   const rows = await db().$queryRaw<{ minute_ms: number }[]>`
-    SELECT (extract(epoch FROM minute) * 1000)::float8 AS minute_ms
-      FROM connection_rollup
-     WHERE minute >= to_timestamp(${fromMs}::float8 / 1000) AND minute < to_timestamp(${toMs}::float8 / 1000)
-     GROUP BY minute
-    HAVING bool_or(NOT backfilled AND samples < ${completeSamples}::int) OR count(*) < ${SERIES_COUNT}::int
-     ORDER BY minute`;
+    SELECT (extract(epoch FROM slot.minute) * 1000)::float8 AS minute_ms
+      FROM generate_series(to_timestamp(${fromMs}::float8 / 1000), to_timestamp(${toMs}::float8 / 1000) - interval '1 minute',
+                           interval '1 minute') AS slot(minute)
+      LEFT JOIN (SELECT minute, count(*) AS series, bool_or(NOT backfilled AND samples < ${completeSamples}::int) AS partial
+                   FROM connection_rollup
+                  WHERE minute >= to_timestamp(${fromMs}::float8 / 1000) AND minute < to_timestamp(${toMs}::float8 / 1000)
+                  GROUP BY minute) AS stored ON stored.minute = slot.minute
+     WHERE stored.minute IS NULL OR stored.series < ${SERIES_COUNT}::int OR stored.partial
+     ORDER BY slot.minute`;
   return rows.map((row) => row.minute_ms);
-}
-
-/** The newest minute stored for any series, or null when there is no history yet. */
-export async function latestRollupMinute(): Promise<number | null> {
-  const latest = await db().connectionRollup.aggregate({ _max: { minute: true } });
-  return latest._max.minute?.getTime() ?? null;
 }
 
 /** Deletes rollups older than `beforeMs`; returns how many. */
