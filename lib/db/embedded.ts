@@ -301,14 +301,18 @@ async function connect(url: string): Promise<pg.Client> {
 async function connectAsSuperuser(dataDir: string, port: number, credentials: EmbeddedCredentials): Promise<pg.Client> {
   const url = (password: string) => `postgresql://${SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
   try {
-    return await connect(url(credentials.superuser.password));
+    const client = await connect(url(credentials.superuser.password));
+    // Set even when it matched: after a recovery through a temporary `trust` line it may not have.
+    await client.query(`ALTER ROLE ${SUPERUSER} PASSWORD ${client.escapeLiteral(credentials.superuser.password)}`);
+    return client;
   } catch (error) {
     if ((error as { code?: string }).code !== "28P01") throw error;
   }
   const client = await connect(url(LEGACY_PASSWORD)).catch((error: unknown) => {
     throw new Error(
-      `cannot sign in to the embedded PostgreSQL with the password in ${path.join(path.dirname(dataDir), CREDENTIALS_FILE)}: ` +
-        (error instanceof Error ? error.message : String(error)),
+      `cannot sign in to the embedded PostgreSQL with the password in ${path.join(path.dirname(dataDir), CREDENTIALS_FILE)} ` +
+        `(${error instanceof Error ? error.message : String(error)}). Restore that file from a backup; or, to set new passwords, ` +
+        `change scram-sha-256 to trust in ${path.join(dataDir, "pg_hba.conf")}, start once, and change it back`,
     );
   });
   await client.query(`ALTER ROLE ${SUPERUSER} PASSWORD ${client.escapeLiteral(credentials.superuser.password)}`);
@@ -407,6 +411,7 @@ export async function startEmbeddedPostgres(options: { dataDir: string; port: nu
   const credentialsFile = path.join(path.dirname(dataDir), CREDENTIALS_FILE);
   let child: ChildProcess | undefined;
   let superuser: pg.Client | undefined;
+  let started = false;
   try {
     const credentials = loadOrCreateCredentials(credentialsFile);
     const user = await postgresUser();
@@ -417,6 +422,7 @@ export async function startEmbeddedPostgres(options: { dataDir: string; port: nu
       await stopLeftoverServer(dataDir);
     }
     child = await startPostgres(dataDir, options.port, user, remember);
+    started = true;
     superuser = await connectAsSuperuser(dataDir, options.port, credentials);
     await provisionApplication(superuser, options.port, credentials, database);
     await superuser.end();
@@ -457,6 +463,7 @@ export async function startEmbeddedPostgres(options: { dataDir: string; port: nu
     }
     await lock.release();
     const detail = error instanceof Error ? error.message : String(error);
+    if (started) throw new Error(`embedded PostgreSQL (data ${dataDir}) could not be prepared: ${detail}`);
     throw new Error(
       `embedded PostgreSQL did not start (data ${dataDir}, port ${options.port}): ${detail}${recent.length ? ` — postgres said: ${recent.slice(-3).join(" | ")}` : ""}. ` +
         "Set EMBEDDED_PG_PORT to a free port, PULSE_DATA_DIR to a writable directory, or DATABASE_URL to use your own PostgreSQL.",
