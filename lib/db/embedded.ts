@@ -22,6 +22,7 @@ const LEGACY_PASSWORD = "m2m-pulse";
 const CREDENTIALS_FILE = "postgres-credentials.json";
 const STOP_DEADLINE_MS = 15_000;
 const START_DEADLINE_MS = 60_000;
+const PORT_ATTEMPTS = 3;
 
 export interface EmbeddedCredentials {
   superuser: { user: string; password: string };
@@ -421,7 +422,19 @@ export async function startEmbeddedPostgres(options: { dataDir: string; port: nu
     } else {
       await stopLeftoverServer(dataDir);
     }
-    child = await startPostgres(dataDir, options.port, user, remember);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        child = await startPostgres(dataDir, options.port, user, remember);
+        break;
+      } catch (error) {
+        // The port may be some outgoing connection's for a moment (it lies in the ephemeral range).
+        const portTaken = recent.some((line) => line.includes("could not create any TCP/IP sockets"));
+        if (!portTaken || attempt >= PORT_ATTEMPTS) throw error;
+        log.warn("the embedded PostgreSQL's port is taken; trying again", { port: options.port, attempt });
+        recent.length = 0;
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+      }
+    }
     started = true;
     superuser = await connectAsSuperuser(dataDir, options.port, credentials);
     await provisionApplication(superuser, options.port, credentials, database);
