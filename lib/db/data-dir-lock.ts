@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { rmSync } from "node:fs";
+import { realpathSync, rmSync } from "node:fs";
 import net from "node:net";
 import { hostname } from "node:os";
 import path from "node:path";
@@ -37,7 +37,9 @@ export class DataDirBusyError extends Error {
  */
 function lockAddress(dataDir: string): { address: string; file?: string } {
   if (process.platform === "linux") {
-    const digest = createHash("sha256").update(path.resolve(dataDir)).digest("hex").slice(0, 32);
+    // One name however the directory is reached (symlinks, relative paths); its parent exists by now.
+    const canonical = path.join(realpathSync(path.dirname(path.resolve(dataDir))), path.basename(dataDir));
+    const digest = createHash("sha256").update(canonical).digest("hex").slice(0, 32);
     return { address: `\0m2m-pulse/data-dir/${digest}` };
   }
   const file = path.join(dataDir, ".pulse-lock.sock");
