@@ -32,7 +32,7 @@ export class DataDirBusyError extends Error {
 /**
  * On Linux the lock is a socket in the abstract namespace, named after the data directory: the
  * kernel lets one process bind it and drops it the moment that process dies, however it dies,
- * so there is no stale lock to judge. Elsewhere it is a socket file in the directory (a stale
+ * so there is no stale lock to judge. Elsewhere it is a socket file beside the directory (a stale
  * one is recognised because nobody answers on it).
  */
 function lockAddress(dataDir: string): { address: string; file?: string } {
@@ -42,7 +42,8 @@ function lockAddress(dataDir: string): { address: string; file?: string } {
     const digest = createHash("sha256").update(canonical).digest("hex").slice(0, 32);
     return { address: `\0m2m-pulse/data-dir/${digest}` };
   }
-  const file = path.join(dataDir, ".pulse-lock.sock");
+  // Beside the directory, not in it: initdb wants an empty one.
+  const file = `${path.resolve(dataDir)}.lock.sock`;
   return { address: file, file };
 }
 
