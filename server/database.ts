@@ -1,5 +1,4 @@
 import path from "node:path";
-import { ensureDatabaseExists } from "@/lib/db/admin";
 import type { DatabaseKind } from "@/lib/db/client";
 import { startEmbeddedPostgres } from "@/lib/db/embedded";
 import { resetEnvCache, type Env } from "@/lib/env";
@@ -26,9 +25,11 @@ export async function provideDatabase(env: Env, lifecycle: Lifecycle): Promise<{
   const embedded = await startEmbeddedPostgres({
     dataDir: path.join(env.PULSE_DATA_DIR, "postgres"),
     port: env.EMBEDDED_PG_PORT,
+    database: EMBEDDED_DATABASE_NAME,
   });
+  // Registered first, so it runs last: everything else still needs the database while it stops.
   lifecycle.onShutdown("embedded postgres", () => embedded.stop());
-  const url = await ensureDatabaseExists(embedded.url, EMBEDDED_DATABASE_NAME);
+  const url = embedded.url;
   // Route handlers read DATABASE_URL through the env module; they must see this database too.
   process.env.DATABASE_URL = url;
   resetEnvCache();

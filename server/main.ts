@@ -1,4 +1,5 @@
 import { closeDatabase, createDatabase, installDatabase } from "@/lib/db/client";
+import { claimDatabase, DatabaseInUseError, type DatabaseClaim } from "@/lib/db/server-claim";
 import { migrateDatabase } from "@/lib/db/migrate";
 import { ensureDefaultPlaylist } from "@/lib/db/playlists";
 import { seedReferenceData } from "@/lib/db/seed";
@@ -15,8 +16,49 @@ const log = createLogger("server");
 // A shutdown that hangs (a stuck socket, an unresponsive database) must not keep the process alive.
 const SHUTDOWN_DEADLINE_MS = 20_000;
 
-async function start(env: Env, lifecycle: Lifecycle): Promise<void> {
+// How often a server that lost its claim on the database (the connection broke) tries to take it back.
+const RECLAIM_INTERVAL_MS = 5_000;
+
+/**
+ * Holds this server's claim on its database for the process's life. Should the connection
+ * holding it break, the claim is taken back once the database answers again; if another server
+ * took it meanwhile, this one stops rather than write over that one's alerts and history.
+ */
+async function holdDatabaseClaim(url: string, lifecycle: Lifecycle, stop: (reason: string, exitCode: number) => void): Promise<void> {
+  let claim: DatabaseClaim | undefined;
+  let retry: NodeJS.Timeout | undefined;
+  const take = async (): Promise<void> => {
+    claim = await claimDatabase(url, () => {
+      claim = undefined;
+      retry = setTimeout(reclaim, RECLAIM_INTERVAL_MS);
+    });
+  };
+  const reclaim = () => {
+    if (lifecycle.isStopping) return;
+    take().then(
+      () => log.info("took back this server's claim on the database"),
+      (error: unknown) => {
+        if (error instanceof DatabaseInUseError) {
+          log.error("stopping: the database was claimed by another server while the connection was down", { error: error.message });
+          stop("database claimed by another server", 1);
+          return;
+        }
+        retry = setTimeout(reclaim, RECLAIM_INTERVAL_MS);
+      },
+    );
+  };
+  await take();
+  lifecycle.onShutdown("claim on the database", async () => {
+    clearTimeout(retry);
+    await claim?.release();
+  });
+}
+
+async function start(env: Env, lifecycle: Lifecycle, stop: (reason: string, exitCode: number) => void): Promise<void> {
   const { url: databaseUrl, kind } = await provideDatabase(env, lifecycle);
+  if (lifecycle.isStopping) return;
+  // Before anything is written: a second server on this database refuses here, naming the first.
+  await holdDatabaseClaim(databaseUrl, lifecycle, stop);
   if (lifecycle.isStopping) return;
 
   await migrateDatabase(databaseUrl);
@@ -62,7 +104,8 @@ async function main(): Promise<void> {
   const lifecycle = new Lifecycle();
   const stop = (reason: string, exitCode: number) => {
     if (lifecycle.isStopping) {
-      log.warn("already shutting down", { signal: reason });
+      // npm forwards the terminal's Ctrl-C that already reached this process: not news.
+      log.info("already shutting down", { signal: reason });
       return;
     }
     setTimeout(() => {
@@ -82,7 +125,7 @@ async function main(): Promise<void> {
   });
 
   try {
-    await start(env, lifecycle);
+    await start(env, lifecycle, stop);
   } catch (error) {
     log.error("start failed", { error: error instanceof Error ? error.message : String(error) });
     stop("start failed", 1);

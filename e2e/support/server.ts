@@ -18,6 +18,8 @@ export async function startServer(options: {
   port: number;
   env: Record<string, string | undefined>;
   timeoutMs?: number;
+  /** In a process group of its own, as a terminal starts it; `stop` then signals the whole group, as Ctrl-C does. */
+  processGroup?: boolean;
 }): Promise<RunningServer> {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries({ ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", PORT: String(options.port), HOST: "127.0.0.1", ...options.env })) {
@@ -26,6 +28,7 @@ export async function startServer(options: {
   const child = spawn(process.execPath, ["--enable-source-maps", "dist/server.js"], {
     env: env as NodeJS.ProcessEnv,
     stdio: ["ignore", "pipe", "pipe"],
+    detached: options.processGroup ?? false,
   });
   let output = "";
   child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
@@ -54,7 +57,10 @@ export async function startServer(options: {
     process: child,
     output: () => output,
     stop: async (signal = "SIGTERM") => {
-      if (child.exitCode === null) child.kill(signal);
+      if (child.exitCode === null) {
+        if (options.processGroup) process.kill(-child.pid!, signal);
+        else child.kill(signal);
+      }
       return exited;
     },
   };

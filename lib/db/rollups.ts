@@ -3,6 +3,7 @@ import type { SeriesFilter } from "@/lib/contracts/filters";
 import type { HistoryResponse } from "@/lib/contracts/history";
 import { bucketStarts, toHistorySeries, type HistoryBucket } from "@/lib/domain/history";
 import { chooseResolutionSeconds, type MinuteStats } from "@/lib/domain/rollups";
+import { SERIES_COUNT } from "@/lib/domain/series";
 import { db } from "./client";
 
 export interface RollupRow extends MinuteStats {
@@ -35,10 +36,43 @@ export async function upsertRollups(rows: readonly RollupRow[]): Promise<void> {
       backfilled = connection_rollup.backfilled AND EXCLUDED.backfilled`;
 }
 
-/** The newest minute stored for any series, or null when there is no history yet. */
-export async function latestRollupMinute(): Promise<number | null> {
-  const latest = await db().connectionRollup.aggregate({ _max: { minute: true } });
-  return latest._max.minute?.getTime() ?? null;
+/**
+ * Writes back-filled minutes over whatever is stored for them: for minutes a server wrote only
+ * part of (it started, stopped or was killed within them), which merging would leave partial.
+ */
+export async function replaceRollups(rows: readonly RollupRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  const column = <K extends keyof RollupRow>(key: K) => rows.map((row) => row[key]);
+  await db().$executeRaw`
+    INSERT INTO connection_rollup (operator_slug, sector_slug, minute, min, max, mean, last, samples, provenance, backfilled)
+    SELECT operator_slug, sector_slug, to_timestamp(minute_ms / 1000.0), min, max, mean, last, samples, 'simulated', backfilled
+      FROM unnest(${column("operator")}::text[], ${column("sector")}::text[], ${column("minuteMs")}::float8[],
+                  ${column("min")}::int4[], ${column("max")}::int4[], ${column("mean")}::float8[],
+                  ${column("last")}::int4[], ${column("samples")}::int4[], ${column("backfilled")}::bool[])
+           AS batch(operator_slug, sector_slug, minute_ms, min, max, mean, last, samples, backfilled)
+    ON CONFLICT (operator_slug, sector_slug, minute) DO UPDATE SET
+      min = EXCLUDED.min, max = EXCLUDED.max, mean = EXCLUDED.mean, last = EXCLUDED.last,
+      samples = EXCLUDED.samples, backfilled = EXCLUDED.backfilled`;
+}
+
+/**
+ * Minutes in [fromMs, toMs) (whole minutes) whose history is not whole: a series is missing (the
+ * server was down, or a back-fill was cut short), or live ticks covered it only in part — fewer
+ * than `completeSamples` samples (back-filled minutes are whole by construction).
+ */
+export async function findIncompleteMinutes(fromMs: number, toMs: number, completeSamples: number): Promise<number[]> {
+  if (toMs <= fromMs) return [];
+  const rows = await db().$queryRaw<{ minute_ms: number }[]>`
+    SELECT (extract(epoch FROM slot.minute) * 1000)::float8 AS minute_ms
+      FROM generate_series(to_timestamp(${fromMs}::float8 / 1000), to_timestamp(${toMs}::float8 / 1000) - interval '1 minute',
+                           interval '1 minute') AS slot(minute)
+      LEFT JOIN (SELECT minute, count(*) AS series, bool_or(NOT backfilled AND samples < ${completeSamples}::int) AS partial
+                   FROM connection_rollup
+                  WHERE minute >= to_timestamp(${fromMs}::float8 / 1000) AND minute < to_timestamp(${toMs}::float8 / 1000)
+                  GROUP BY minute) AS stored ON stored.minute = slot.minute
+     WHERE stored.minute IS NULL OR stored.series < ${SERIES_COUNT}::int OR stored.partial
+     ORDER BY slot.minute`;
+  return rows.map((row) => row.minute_ms);
 }
 
 /** Deletes rollups older than `beforeMs`; returns how many. */

@@ -1,33 +1,46 @@
-import { latestRollupMinute, upsertRollups } from "@/lib/db/rollups";
+import { findIncompleteMinutes, replaceRollups, type RollupRow } from "@/lib/db/rollups";
+import type { BackfilledMinute } from "@/lib/domain/simulator/backfill";
 import { MINUTE_MS, minuteOf } from "@/lib/domain/rollups";
 import { SERIES } from "@/lib/domain/series";
+import { createLogger } from "@/lib/logger";
 import type { TickSource } from "./tick-source";
 
+const log = createLogger("history");
 const CHUNK_MINUTES = 240;
 
+const toRows = (minutes: BackfilledMinute[]): RollupRow[] =>
+  minutes.map((minute) => {
+    const series = SERIES[minute.seriesIndex]!;
+    return { ...minute, operator: series.operator, sector: series.sector, backfilled: true };
+  });
+
+/** Live samples in a whole minute at this source's tick rate (at least one). */
+export function liveSamplesPerMinute(source: TickSource): number {
+  return Math.max(1, Math.floor(MINUTE_MS / (source.clock.tickMs * source.clock.speed)));
+}
+
 /**
- * Fills the history table from the newest stored minute (or `hours` back, whichever is later)
- * up to the minute the live stream is writing, so history panels never show a hole: not on
- * first start, and not for the time the server was down. Rows are marked back-filled.
- * Works in chunks and yields between them, so live ticks keep their rhythm.
+ * Fills every minute of the last `hours` up to the one the live stream is writing that is not
+ * whole, so history panels never show a hole: not on first start, not for the time the server
+ * was down, and not for the minutes a server wrote only in part — the one it started in, the
+ * one it stopped or was killed in. Those are replaced (the simulator is a pure function of time,
+ * so the back-fill is what the live stream would have written); rows are marked back-filled.
+ * Works in chunks and yields between them, so live ticks keep their rhythm; `signal` stops it
+ * between chunks (at shutdown), and the next start fills whatever is still missing.
  */
-export async function backfillHistory(source: TickSource, hours: number): Promise<number> {
+export async function backfillHistory(source: TickSource, hours: number, signal?: AbortSignal): Promise<number> {
   if (hours <= 0) return 0;
   const liveMinute = minuteOf(source.currentInstant());
-  const latest = await latestRollupMinute();
-  const earliest = liveMinute - hours * 60 * MINUTE_MS;
-  const from = Math.max(earliest, latest === null ? earliest : latest + MINUTE_MS);
+  const minutes = await findIncompleteMinutes(liveMinute - hours * 60 * MINUTE_MS, liveMinute, liveSamplesPerMinute(source));
   let written = 0;
-  for (let chunkStart = from; chunkStart < liveMinute; chunkStart += CHUNK_MINUTES * MINUTE_MS) {
-    const chunkEnd = Math.min(liveMinute, chunkStart + CHUNK_MINUTES * MINUTE_MS);
-    const minutes = source.backfill(chunkStart, chunkEnd);
-    await upsertRollups(
-      minutes.map((minute) => {
-        const series = SERIES[minute.seriesIndex]!;
-        return { ...minute, operator: series.operator, sector: series.sector, backfilled: true };
-      }),
-    );
-    written += (chunkEnd - chunkStart) / MINUTE_MS;
+  for (let index = 0; index < minutes.length; index += CHUNK_MINUTES) {
+    if (signal?.aborted) {
+      log.info("history back-fill stopped by shutdown; the next start carries on", { written, left: minutes.length - written });
+      break;
+    }
+    const chunk = minutes.slice(index, index + CHUNK_MINUTES);
+    await replaceRollups(toRows(chunk.flatMap((minuteMs) => source.backfill(minuteMs, minuteMs + MINUTE_MS))));
+    written += chunk.length;
     await new Promise((resolve) => setImmediate(resolve));
   }
   return written;

@@ -88,11 +88,15 @@ export function startRealtime(io: StreamIo, config: RealtimeConfig, buildId: str
   writer.start();
   alerts.start();
 
+  // A shutdown stops the back-fill between chunks rather than wait for days of history.
+  const stopping = new AbortController();
   const backfilled = (async () => {
     try {
       // Alerts a previous process left open can no longer be followed to their end.
       await resolveOrphanedAlerts(source.currentInstant());
-      const minutes = await backfillHistory(source, config.HISTORY_BACKFILL_HOURS);
+      // History older than the retention would only be pruned again.
+      const hours = Math.min(config.HISTORY_BACKFILL_HOURS, config.HISTORY_RETENTION_DAYS * 24);
+      const minutes = await backfillHistory(source, hours, stopping.signal);
       if (minutes > 0) log.info("back-filled simulated history", { minutes });
     } catch (error) {
       log.warn("back-filling history failed", { error: error instanceof Error ? error.message : String(error) });
@@ -111,7 +115,7 @@ export function startRealtime(io: StreamIo, config: RealtimeConfig, buildId: str
     }
   };
   const pruneTimer = setInterval(() => void prune(), 3_600_000);
-  void backfilled.then(prune);
+  void backfilled.then(() => (stopping.signal.aborted ? undefined : prune()));
 
   const realtime: Realtime = {
     source,
@@ -121,6 +125,7 @@ export function startRealtime(io: StreamIo, config: RealtimeConfig, buildId: str
     backfilled,
     stop: async () => {
       clearInterval(pruneTimer);
+      stopping.abort();
       source.stop();
       stream.close();
       await backfilled;

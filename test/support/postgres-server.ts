@@ -9,5 +9,6 @@ import { startEmbeddedPostgres, type EmbeddedDatabase } from "@/lib/db/embedded"
 export async function providePostgresServer(name: string, port: number): Promise<{ url: string; stop(): Promise<void> }> {
   if (process.env.DATABASE_URL) return { url: process.env.DATABASE_URL, stop: async () => {} };
   const embedded: EmbeddedDatabase = await startEmbeddedPostgres({ dataDir: path.resolve(".data", name), port });
-  return { url: embedded.url, stop: () => embedded.stop() };
+  // Tests create and drop databases: they need the superuser, which the application never gets.
+  return { url: embedded.superuserUrl, stop: () => embedded.stop() };
 }
