@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { cameOverTls, checkOrigin, clientAddress, decideAccess, roleNeeded, type Principal } from "./access";
 import { newSessionId, parseCookies, sessionKey, sessionKeyOf } from "./session";
-import { delayAfter } from "./throttle";
 
 const get = (path: string) => ({ method: "GET", path });
 const post = (path: string) => ({ method: "POST", path });
@@ -140,12 +139,5 @@ describe("sessions", () => {
 
   it("reads cookies, ignoring malformed ones", () => {
     expect(parseCookies("a=1; pulse_display=abc%2Fd; bad; c=%E0%A4%A")).toEqual({ a: "1", pulse_display: "abc/d" });
-  });
-});
-
-describe("sign-in throttle", () => {
-  it("lets a few typos pass, then doubles the wait after each failure, up to 15 minutes", () => {
-    expect([1, 5, 6, 7, 8, 9].map((failures) => delayAfter(failures, 5))).toEqual([0, 0, 1, 2, 4, 8]);
-    expect(delayAfter(300, 5)).toBe(900);
   });
 });

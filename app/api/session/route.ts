@@ -51,7 +51,7 @@ export const POST = handle(async (request) => {
     await recordAudit({ accountId: account?.id ?? null, username, action: "session.sign-in-failed", target: null, address: origin.address });
     throw new HttpError("unauthorized", "wrong user name or password");
   }
-  await throttle.succeed(username);
+  await throttle.succeed(username, address);
   const cookie = await startSession(account.id, origin);
   await recordAudit({ accountId: account.id, username: account.username, action: "session.sign-in", target: null, address: origin.address });
   log.info("signed in", { username: account.username, address });
