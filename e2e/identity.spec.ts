@@ -193,6 +193,27 @@ test.describe("changes need a signed-in account, whatever PULSE_AUTH says (defau
   });
 });
 
+test.describe("in the browser", () => {
+  test("signs in with a user name on /signin, shows who is signed in, and the audit log lists the sign-in", async ({ page }) => {
+    await page.goto("/admin/audit");
+    await expect(page).toHaveURL(/\/signin\?next=%2Fadmin%2Faudit$/);
+    await page.getByLabel("User name").fill("admin");
+    await page.getByLabel("Password").fill(TEST_ADMIN_PASSWORD);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page).toHaveURL(/\/admin\/audit$/);
+    await expect(page.locator("[data-signed-in-as=admin]")).toBeVisible();
+    await expect(page.locator('[data-audit-action="session.sign-in"]').first()).toBeVisible();
+    // The browser's own same-origin requests pass the Origin check.
+    await page.goto("/admin/accounts");
+    await page.getByLabel("User name").fill("browser-made");
+    await page.getByLabel("Password").fill("browser-made-password");
+    await page.getByRole("button", { name: "Create account" }).click();
+    await expect(page.locator("[data-account=browser-made]")).toBeVisible();
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await expect(page).toHaveURL(/\/signin$/);
+  });
+});
+
 test.describe("with PULSE_AUTH=on: display tokens and open sockets", () => {
   test("a display token reads only its playlist's filters over HTTP, registers only under its playlist, and follows edits and deletion at once", async () => {
     const own = await startOwnServer(E2E_PORT + 21, { PULSE_AUTH: "on" });
