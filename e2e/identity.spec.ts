@@ -190,6 +190,14 @@ test.describe("changes need a signed-in account, whatever PULSE_AUTH says (defau
     const accounts = (await call(`${baseUrl}/api/accounts`, "GET", { cookie: admin }).then((response) => response.json())) as { accounts: { id: number; username: string }[] };
     const adminId = accounts.accounts.find((account) => account.username === "admin")!.id;
     expect((await call(`${baseUrl}/api/accounts/${adminId}`, "PATCH", { cookie: admin, body: { role: "viewer" } })).status).toBe(409);
+    expect((await call(`${baseUrl}/api/accounts/${adminId}`, "DELETE", { cookie: admin })).status).toBe(409);
+    // Another admin may remove their own account; the audit entry still says who did it.
+    const second = await call(`${baseUrl}/api/accounts`, "POST", { cookie: admin, body: { username: "e2e-second-admin", role: "admin", password: "second-admin-password" } });
+    const secondId = (second.json() as { account: { id: number } }).account.id;
+    const secondSession = await signIn(baseUrl, { username: "e2e-second-admin", password: "second-admin-password" });
+    expect((await call(`${baseUrl}/api/accounts/${secondId}`, "DELETE", { cookie: secondSession })).status).toBe(200);
+    const entries = (await call(`${baseUrl}/api/audit?action=account.delete`, "GET", { cookie: admin })).json() as { events: { username: string; target: string }[] };
+    expect(entries.events).toContainEqual(expect.objectContaining({ username: "e2e-second-admin", target: "e2e-second-admin" }));
   });
 });
 
@@ -285,6 +293,7 @@ test.describe("sign-in", () => {
         const response = await call(`${own.url}/api/session`, "POST", { body: { username: "admin", password: `${wrong}-${attempt}` } });
         statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
       }
+      console.log(`answers to 300 wrong passwords: ${JSON.stringify(Object.fromEntries(statuses))}`);
       // Five free failures (typos), then 429 while the growing delay runs; asking again lengthens it.
       expect(statuses.get(401)).toBeGreaterThanOrEqual(6);
       expect(statuses.get(429)).toBeGreaterThan(250);

@@ -3,6 +3,7 @@ import { audit, requireAccount } from "@/lib/auth/actor";
 import { hashPassword } from "@/lib/auth/password";
 import { updateAccountSchema } from "@/lib/contracts/accounts";
 import { LastAdminError, deleteAccount, updateAccount } from "@/lib/db/accounts";
+import { recordAudit } from "@/lib/db/audit";
 import { HttpError, handle, parseJsonBody, parseParam, respond } from "@/lib/http/respond";
 import { getRealtime } from "@/server/realtime/registry";
 
@@ -37,7 +38,9 @@ export const DELETE = handle<Context>(async (request, context) => {
     const removed = await deleteAccount(id);
     if (!removed) throw new HttpError("not_found", `no account ${id}`);
     const disconnected = getRealtime()?.sockets.closeSessions(removed.endedSessions) ?? 0;
-    await audit(actor, "account.delete", removed.account.username, { endedSessions: removed.endedSessions.length });
+    // An admin may remove their own account (not the last admin's); the entry then names them without a link.
+    const self = removed.account.id === actor.accountId;
+    await recordAudit({ accountId: self ? null : actor.accountId, username: actor.username, action: "account.delete", target: removed.account.username, address: actor.address, detail: { endedSessions: removed.endedSessions.length } });
     return respond({ account: removed.account, endedSessions: removed.endedSessions.length, disconnected });
   } catch (error) {
     if (error instanceof LastAdminError) throw new HttpError("conflict", error.message);
