@@ -68,6 +68,8 @@ const envSchema = z.object({
   PULSE_AUTH: z.preprocess(emptyAsUnset, z.enum(["off", "on"], { error: "expected on or off" }).default("off")),
   /** The first admin's password when no admin exists yet (otherwise a random one is generated). */
   PULSE_ADMIN_PASSWORD: z.preprocess(emptyAsUnset, z.string().min(8, "expected at least 8 characters").max(200, "expected at most 200 characters").optional()),
+  /** Retired (sessions live in the database now); read only so that the start can say it is ignored. */
+  PULSE_SESSION_SECRET: z.preprocess(emptyAsUnset, z.string().optional()),
   /** "1": behind a reverse proxy; X-Forwarded-For gives the client's address and X-Forwarded-Proto=https marks cookies Secure. */
   PULSE_TRUST_PROXY: z.preprocess(emptyAsUnset, z.enum(["0", "1"], { error: "expected 0 or 1" }).default("0").transform((value) => value === "1")),
 });

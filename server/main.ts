@@ -27,7 +27,7 @@ async function start(env: Env, lifecycle: Lifecycle): Promise<void> {
   await seedReferenceData(database.prisma);
   if (await ensureDefaultPlaylist()) log.info("created the default wall-screen playlist at /wall/overview");
   // Sessions are stored server-side now; an old deployment's secret is harmless but no longer read.
-  if (process.env.PULSE_SESSION_SECRET) log.warn("PULSE_SESSION_SECRET is no longer used (sessions are kept in the database); remove it");
+  if (env.PULSE_SESSION_SECRET) log.warn("PULSE_SESSION_SECRET is no longer used (sessions are kept in the database); remove it");
   const firstAdmin = await ensureFirstAdmin({ dataDir: env.PULSE_DATA_DIR, presetPassword: env.PULSE_ADMIN_PASSWORD });
   if (firstAdmin.created && firstAdmin.generated) {
     // The only secret this product ever logs: once, so that `npm start` needs nothing else.
