@@ -16,6 +16,7 @@ import { parseArgs } from "node:util";
 import type { CDPSession, Page } from "@playwright/test";
 import { dropDatabase, ensureDatabaseExists } from "@/lib/db/admin";
 import { startServer, type RunningServer } from "@/e2e/support/server";
+import { signIn } from "@/e2e/support/sign-in";
 import { launchChromium } from "@/test/support/harness";
 import { providePostgresServer } from "@/test/support/postgres-server";
 
@@ -87,7 +88,8 @@ async function main() {
     });
     const created = await fetch(`${server.url}/api/playlists`, {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      // Changes need a signed-in operator; startServer() gave the server a known first-admin password.
+      headers: { "content-type": "application/json", cookie: await signIn(server.url) },
       body: JSON.stringify({
         slug: "soak",
         name: "Soak",

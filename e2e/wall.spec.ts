@@ -1,12 +1,14 @@
 import { expect, test, type Page } from "@playwright/test";
 import { E2E_PORT } from "./support/ports";
 import { startOwnServer } from "./support/own-server";
+import { signIn } from "./support/sign-in";
 import { captureStreamFrames } from "./support/stream-frames";
 
+/** Creating a playlist needs a signed-in operator: signs in as the test admin unless given a session. */
 async function createPlaylist(baseUrl: string, slug: string, views: object[], cookie?: string) {
   const response = await fetch(`${baseUrl}/api/playlists`, {
     method: "POST",
-    headers: { "content-type": "application/json", ...(cookie ? { cookie } : {}) },
+    headers: { "content-type": "application/json", cookie: cookie ?? (await signIn(baseUrl)) },
     body: JSON.stringify({ slug, name: `Test ${slug}`, views }),
   });
   expect(response.status, await response.clone().text()).toBe(201);

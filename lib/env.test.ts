@@ -30,9 +30,13 @@ describe("parseEnv", () => {
     expect(() => parseEnv({ PORT: "-1", LOG_LEVEL: "loud" })).toThrow(/PORT: .*; LOG_LEVEL: /);
   });
 
-  it("asks for a password when sign-in is switched on", () => {
-    expect(() => parseEnv({ PULSE_AUTH: "on" })).toThrow("PULSE_ADMIN_PASSWORD: required when PULSE_AUTH=on");
-    expect(parseEnv({ PULSE_AUTH: "on", PULSE_ADMIN_PASSWORD: "correct horse" }).PULSE_AUTH).toBe("on");
+  it("reads the sign-in and trust-proxy switches", () => {
+    // Sign-in on needs no password any more: the first admin's is generated when none is given.
+    expect(parseEnv({ PULSE_AUTH: "on" }).PULSE_AUTH).toBe("on");
+    expect(parseEnv({ PULSE_AUTH: "on", PULSE_ADMIN_PASSWORD: "correct horse" }).PULSE_ADMIN_PASSWORD).toBe("correct horse");
+    expect(parseEnv({}).PULSE_TRUST_PROXY).toBe(false);
+    expect(parseEnv({ PULSE_TRUST_PROXY: "1" }).PULSE_TRUST_PROXY).toBe(true);
+    expect(() => parseEnv({ PULSE_TRUST_PROXY: "yes" })).toThrow("PULSE_TRUST_PROXY: expected 0 or 1");
     expect(() => parseEnv({ PULSE_AUTH: "yes" })).toThrow(/PULSE_AUTH: expected on or off/);
   });
 

@@ -61,12 +61,17 @@ const envSchema = z.object({
   HISTORY_RETENTION_DAYS: wholeNumber(30, 1, 3650, "days"),
   /** How often finished per-minute rollups are written to the database. */
   ROLLUP_FLUSH_MS: wholeNumber(5000, 100, 600_000, "milliseconds"),
-  /** "on": the dashboard needs signing in; wall screens use display tokens. */
+  /**
+   * Viewing only: "off" lets anyone view dashboards and walls; "on" asks for a signed-in account
+   * (or a display token, for its wall). Changing anything always needs a signed-in account.
+   */
   PULSE_AUTH: z.preprocess(emptyAsUnset, z.enum(["off", "on"], { error: "expected on or off" }).default("off")),
-  /** The operators' password for signing in when PULSE_AUTH=on. */
-  PULSE_ADMIN_PASSWORD: z.preprocess(emptyAsUnset, z.string().min(8, "expected at least 8 characters").optional()),
-  /** Signs session cookies; set it so sessions survive restarts (a random one is used otherwise). */
-  PULSE_SESSION_SECRET: z.preprocess(emptyAsUnset, z.string().min(32, "expected at least 32 characters").optional()),
+  /** The first admin's password when no admin exists yet (otherwise a random one is generated). */
+  PULSE_ADMIN_PASSWORD: z.preprocess(emptyAsUnset, z.string().min(8, "expected at least 8 characters").max(200, "expected at most 200 characters").optional()),
+  /** Retired (sessions live in the database now); read only so that the start can say it is ignored. */
+  PULSE_SESSION_SECRET: z.preprocess(emptyAsUnset, z.string().optional()),
+  /** "1": behind a reverse proxy; X-Forwarded-For gives the client's address and X-Forwarded-Proto=https marks cookies Secure. */
+  PULSE_TRUST_PROXY: z.preprocess(emptyAsUnset, z.enum(["0", "1"], { error: "expected 0 or 1" }).default("0").transform((value) => value === "1")),
   /** Sockets open at once from one remote address (a control room behind one NAT address shares it). */
   SOCKET_CONNECTIONS_PER_ADDRESS: wholeNumber(300, 1, 1_000_000, "connections"),
   /** New socket connections one remote address may open per minute. */
@@ -80,9 +85,6 @@ const envSchema = z.object({
   /** A socket lagging for longer than this is closed. */
   SOCKET_LAG_TIMEOUT_MS: wholeNumber(30_000, 100, 3_600_000, "milliseconds"),
 }).superRefine((env, ctx) => {
-  if (env.PULSE_AUTH === "on" && !env.PULSE_ADMIN_PASSWORD) {
-    ctx.addIssue({ code: "custom", path: ["PULSE_ADMIN_PASSWORD"], message: "required when PULSE_AUTH=on" });
-  }
   if (env.SOCKET_SEND_BUFFER_HARD_BYTES <= env.SOCKET_SEND_BUFFER_SOFT_BYTES) {
     ctx.addIssue({ code: "custom", path: ["SOCKET_SEND_BUFFER_HARD_BYTES"], message: "expected more than SOCKET_SEND_BUFFER_SOFT_BYTES" });
   }

@@ -1,3 +1,4 @@
+import { ensureFirstAdmin } from "@/lib/auth/first-admin";
 import { closeDatabase, createDatabase, installDatabase } from "@/lib/db/client";
 import { claimDatabase, DatabaseInUseError, type DatabaseClaim } from "@/lib/db/server-claim";
 import { migrateDatabase } from "@/lib/db/migrate";
@@ -67,7 +68,18 @@ async function start(env: Env, lifecycle: Lifecycle, stop: (reason: string, exit
   lifecycle.onShutdown("database", () => closeDatabase(database));
   await seedReferenceData(database.prisma);
   if (await ensureDefaultPlaylist()) log.info("created the default wall-screen playlist at /wall/overview");
-  if (env.PULSE_AUTH === "on" && !env.PULSE_SESSION_SECRET) log.warn("PULSE_SESSION_SECRET is unset: sign-ins end when the server restarts");
+  // Sessions are stored server-side now; an old deployment's secret is harmless but no longer read.
+  if (env.PULSE_SESSION_SECRET) log.warn("PULSE_SESSION_SECRET is no longer used (sessions are kept in the database); remove it");
+  const firstAdmin = await ensureFirstAdmin({ dataDir: env.PULSE_DATA_DIR, presetPassword: env.PULSE_ADMIN_PASSWORD });
+  if (firstAdmin.created && firstAdmin.generated) {
+    // The only secret this product ever logs: once, so that `npm start` needs nothing else.
+    log.warn(
+      `created the first admin account '${firstAdmin.username}' with the one-time password ${firstAdmin.password} ` +
+        `(also in ${firstAdmin.passwordFile}, readable only by this user); sign in at /signin and change it there`,
+    );
+  } else if (firstAdmin.created) {
+    log.info(`created the first admin account '${firstAdmin.username}' with PULSE_ADMIN_PASSWORD`);
+  }
   if (lifecycle.isStopping) return;
 
   const application = await createApplication({
@@ -75,7 +87,7 @@ async function start(env: Env, lifecycle: Lifecycle, stop: (reason: string, exit
     dir: process.cwd(),
     hostname: env.HOST,
     port: env.PORT,
-    gate: createAccessGate({ authRequired: env.PULSE_AUTH === "on" }),
+    gate: createAccessGate({ authRequired: env.PULSE_AUTH === "on", trustProxy: env.PULSE_TRUST_PROXY }),
   });
   const realtime = startRealtime(application.io, env, readBuildId(process.cwd(), env.NODE_ENV === "development"));
   // Registered in this order so that shutdown closes the sockets first, then flushes.

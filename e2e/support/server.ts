@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
+import { TEST_ADMIN_PASSWORD } from "./sign-in";
 
 export interface RunningServer {
   url: string;
@@ -12,7 +13,8 @@ export interface RunningServer {
 
 /**
  * Starts the built server (dist/server.js) as its own process, the way `npm start` does,
- * and waits until /api/health answers 200.
+ * and waits until /api/health answers 200. Its first admin gets TEST_ADMIN_PASSWORD (sign in with
+ * `signIn()` from ./sign-in) unless `env` sets PULSE_ADMIN_PASSWORD itself.
  */
 export async function startServer(options: {
   port: number;
@@ -22,7 +24,7 @@ export async function startServer(options: {
   processGroup?: boolean;
 }): Promise<RunningServer> {
   const env: Record<string, string> = {};
-  for (const [key, value] of Object.entries({ ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", PORT: String(options.port), HOST: "127.0.0.1", ...options.env })) {
+  for (const [key, value] of Object.entries({ ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", PORT: String(options.port), HOST: "127.0.0.1", PULSE_ADMIN_PASSWORD: TEST_ADMIN_PASSWORD, ...options.env })) {
     if (value !== undefined) env[key] = value;
   }
   const child = spawn(process.execPath, ["--enable-source-maps", "dist/server.js"], {

@@ -1,36 +1,28 @@
-import { createHmac, timingSafeEqual } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 
 /**
- * A signed session cookie: `<expiry ms>.<HMAC-SHA256 of it>`. Nothing but the expiry is in
- * it: there is one operators' account, and the signature is what says "signed in".
+ * Sessions live in PostgreSQL (lib/db/sessions.ts); the cookie holds only a random id of 32
+ * bytes. Nothing is signed or parsed out of it: the whole value must equal a stored session's id,
+ * so a forged, extended or truncated cookie is simply unknown.
  */
 export const SESSION_COOKIE = "pulse_session";
 export const DISPLAY_COOKIE = "pulse_display";
 export const SESSION_TTL_MS = 12 * 3_600_000;
 
-function sign(payload: string, secret: string): string {
-  return createHmac("sha256", secret).update(payload).digest("base64url");
+const SESSION_ID = /^[A-Za-z0-9_-]{43}$/;
+
+export function newSessionId(): string {
+  return randomBytes(32).toString("base64url");
 }
 
-export function createSessionValue(nowMs: number, secret: string): string {
-  const payload = String(nowMs + SESSION_TTL_MS);
-  return `${payload}.${sign(payload, secret)}`;
+/** What the database keeps of a session id: its SHA-256, so a dump of the table signs nobody in. */
+export function sessionKey(sessionId: string): string {
+  return createHash("sha256").update(sessionId).digest("hex");
 }
 
-export function isValidSession(value: string | undefined, nowMs: number, secret: string): boolean {
-  if (!value) return false;
-  const [payload, signature] = value.split(".");
-  if (!payload || !signature || !/^\d+$/.test(payload)) return false;
-  const expected = Buffer.from(sign(payload, secret));
-  const given = Buffer.from(signature);
-  return expected.length === given.length && timingSafeEqual(expected, given) && Number(payload) > nowMs;
-}
-
-/** Compares a password in constant time (length aside). */
-export function passwordMatches(given: string, expected: string): boolean {
-  const a = createHmac("sha256", "password").update(given).digest();
-  const b = createHmac("sha256", "password").update(expected).digest();
-  return timingSafeEqual(a, b);
+/** The session key a cookie value stands for, or null when it cannot be a session id at all. */
+export function sessionKeyOf(cookieValue: string | undefined): string | null {
+  return cookieValue !== undefined && SESSION_ID.test(cookieValue) ? sessionKey(cookieValue) : null;
 }
 
 export function parseCookies(header: string | undefined): Record<string, string> {
@@ -48,6 +40,10 @@ export function parseCookies(header: string | undefined): Record<string, string>
   return cookies;
 }
 
-export function cookieHeader(name: string, value: string, maxAgeSeconds: number): string {
-  return `${name}=${encodeURIComponent(value)}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAgeSeconds}`;
+/**
+ * HttpOnly (no script reads it), SameSite=Lax (not sent on cross-site sub-requests; a top-level
+ * link still opens a wall), Secure when the browser reached us over TLS.
+ */
+export function cookieHeader(name: string, value: string, maxAgeSeconds: number, options: { secure: boolean }): string {
+  return `${name}=${encodeURIComponent(value)}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAgeSeconds}${options.secure ? "; Secure" : ""}`;
 }

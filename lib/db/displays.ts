@@ -4,7 +4,20 @@ import { db } from "./client";
 /** A screen not heard from for this long is shown as silent. Heartbeats come every 30 s. */
 export const SILENT_AFTER_MS = 90_000;
 
+export class DisplayClaimedError extends Error {
+  constructor(displayId: string) {
+    super(`display '${displayId}' is registered under another display token`);
+    this.name = "DisplayClaimedError";
+  }
+}
+
+/**
+ * Stores a screen's heartbeat. A display id seen under a display token stays bound to it: another
+ * token (or a signed-in browser) cannot take it over or overwrite its record.
+ */
 export async function recordHeartbeat(heartbeat: Heartbeat, context: { userAgent: string | null; tokenId: number | null }): Promise<void> {
+  const existing = await db().display.findUnique({ where: { id: heartbeat.displayId }, select: { tokenId: true } });
+  if (existing && existing.tokenId !== null && existing.tokenId !== context.tokenId) throw new DisplayClaimedError(heartbeat.displayId);
   const fields = {
     playlistSlug: heartbeat.playlist,
     viewTitle: heartbeat.viewTitle,

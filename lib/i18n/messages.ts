@@ -98,6 +98,12 @@ const en = {
   } as Record<string, string>,
   timeZone: "China time (UTC+8)",
   nav: { label: "Pages", wall: "This view on a wall screen", playlists: "Wall playlists", displays: "Displays" },
+  signIn: {
+    username: "User name",
+    password: "Password",
+    submit: "Sign in",
+    failed: "Signing in failed",
+  },
   /** Translations of the seed's caveats; English shows the stored text itself. */
   caveats: {} as Record<string, string>,
 };
@@ -200,6 +206,12 @@ const zh: Messages = {
   },
   timeZone: "北京时间（UTC+8）",
   nav: { label: "页面", wall: "在大屏上显示此视图", playlists: "大屏轮播", displays: "屏幕状态" },
+  signIn: {
+    username: "用户名",
+    password: "密码",
+    submit: "登录",
+    failed: "登录失败",
+  },
   caveats: {
     "global-share-2013.asia": "同一篇文章又称亚洲占全球连接的 27%（超过 5000 万），两者不可能同时成立。",
     "asia-2013.share": "与同一篇文章中的地区分布相矛盾，后者给出的亚洲占比为 40%。",

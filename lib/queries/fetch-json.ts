@@ -13,7 +13,7 @@ export async function fetchJson<Schema extends z.ZodType>(url: string, schema: S
 }
 
 /** Sends a JSON body to one of our API routes; throws the API's own error message on failure. */
-export async function sendJson<Schema extends z.ZodType>(method: "POST" | "PUT" | "DELETE", url: string, body: unknown, schema: Schema): Promise<z.output<Schema>> {
+export async function sendJson<Schema extends z.ZodType>(method: "POST" | "PUT" | "PATCH" | "DELETE", url: string, body: unknown, schema: Schema): Promise<z.output<Schema>> {
   const response = await fetch(url, {
     method,
     headers: { accept: "application/json", ...(body === undefined ? {} : { "content-type": "application/json" }) },

@@ -1,6 +1,7 @@
 import { describeZodError } from "@/lib/contracts/api";
 import { heartbeatSchema, type Heartbeat } from "@/lib/contracts/displays";
 import type { Acknowledgement } from "@/lib/contracts/realtime";
+import { DisplayClaimedError } from "@/lib/db/displays";
 import { createLogger } from "@/lib/logger";
 import type { StreamIo, StreamSocket } from "./stream-server";
 
@@ -13,6 +14,18 @@ export interface DisplayFleet {
   revokeToken(tokenId: number): number;
   /** Screens with a socket open now. */
   connected(): Set<string>;
+}
+
+/**
+ * Registering a screen in the fleet is a change: it needs a display token (and then it registers
+ * only under the token's playlist) or a signed-in person. An anonymous socket may watch, not register.
+ */
+export function heartbeatRefusal(heartbeat: Heartbeat, data: Pick<StreamSocket["data"], "displayToken" | "sessionKey">): string | null {
+  const token = data.displayToken;
+  if (token) {
+    return heartbeat.playlist === token.playlistSlug ? null : `this display token registers screens of playlist '${token.playlistSlug}' only`;
+  }
+  return data.sessionKey ? null : "open the wall with a display token (or sign in) to register a screen";
 }
 
 /**
@@ -31,11 +44,21 @@ export function attachDisplayFleet(
         answer({ ok: false, error: { code: "bad_request", message: describeZodError(parsed.error) } });
         return;
       }
+      const refusal = heartbeatRefusal(parsed.data, socket.data);
+      if (refusal) {
+        answer({ ok: false, error: { code: "forbidden", message: refusal } });
+        return;
+      }
       socket.data.displayId = parsed.data.displayId;
       try {
         await record(parsed.data, { userAgent: socket.handshake.headers["user-agent"] ?? null, tokenId: socket.data.displayToken?.id ?? null });
         answer({ ok: true, data: { recorded: true } });
       } catch (error) {
+        if (error instanceof DisplayClaimedError) {
+          socket.data.displayId = undefined;
+          answer({ ok: false, error: { code: "forbidden", message: error.message } });
+          return;
+        }
         log.warn("heartbeat not recorded", { display: parsed.data.displayId, error: error instanceof Error ? error.message : String(error) });
         answer({ ok: false, error: { code: "unavailable", message: "the heartbeat could not be stored; it will be sent again" } });
       }

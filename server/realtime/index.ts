@@ -3,9 +3,8 @@ import path from "node:path";
 import { MAX_SNAPSHOT_TICKS, type ServerInfo, type StreamFilter } from "@/lib/contracts/realtime";
 import { insertAlert, pruneAlerts, resolveOrphanedAlerts, updateAlert } from "@/lib/db/alerts";
 import { pruneDisplays, recordHeartbeat } from "@/lib/db/displays";
-import { findPlaylist } from "@/lib/db/playlists";
 import { pruneRollups, upsertRollups } from "@/lib/db/rollups";
-import { filterKey } from "@/lib/domain/series";
+import { pruneSessions } from "@/lib/db/sessions";
 import { ConnectionModel } from "@/lib/domain/simulator/model";
 import type { Incident } from "@/lib/domain/simulator/incidents";
 import type { Env } from "@/lib/env";
@@ -16,6 +15,8 @@ import { backfillHistory } from "./backfill";
 import { getRealtime, registerRealtime, type RealtimeHandle } from "./registry";
 import { RollupWriter } from "./rollup-writer";
 import { attachDisplayFleet } from "./display-fleet";
+import { authorizeDisplayFilter } from "../display-scope";
+import { createSocketSessions } from "./socket-sessions";
 import { attachStreamServer, snapshotFor, type StreamIo, type StreamServer, type StreamSocket } from "./stream-server";
 import { TickSource } from "./tick-source";
 
@@ -54,11 +55,7 @@ export type RealtimeConfig = Pick<
  */
 async function authorizeFilter(socket: StreamSocket, filter: StreamFilter): Promise<string | null> {
   const token = socket.data.displayToken;
-  if (!token) return null;
-  const playlist = await findPlaylist(token.playlistSlug);
-  const wanted = filterKey(filter);
-  if (playlist?.views.some((view) => filterKey(view) === wanted)) return null;
-  return `this display may show only the views of playlist '${token.playlistSlug}'`;
+  return token ? authorizeDisplayFilter(token.playlistSlug, filter) : null;
 }
 
 /**
@@ -109,7 +106,8 @@ export function startRealtime(io: StreamIo, config: RealtimeConfig, buildId: str
       const rollups = await pruneRollups(before);
       const pruned = await pruneAlerts(before);
       const displays = await pruneDisplays(Date.now() - config.HISTORY_RETENTION_DAYS * DAY_MS);
-      if (rollups + pruned + displays > 0) log.info("pruned old history", { rollups, alerts: pruned, displays });
+      const sessions = await pruneSessions();
+      if (rollups + pruned + displays + sessions > 0) log.info("pruned old history", { rollups, alerts: pruned, displays, sessions });
     } catch (error) {
       log.warn("pruning history failed", { error: error instanceof Error ? error.message : String(error) });
     }
@@ -142,6 +140,7 @@ export function startRealtime(io: StreamIo, config: RealtimeConfig, buildId: str
     reloadDisplay: fleet.reload,
     revokeDisplayToken: fleet.revokeToken,
     connectedDisplays: fleet.connected,
+    sockets: createSocketSessions(io, { scopeDisplays: config.PULSE_AUTH === "on" }),
   };
   registerRealtime(handle);
   log.info("live stream started", { tickMs: config.SIM_TICK_MS, speed: config.SIM_SPEED });

@@ -1,5 +1,6 @@
 import type { Incident } from "@/lib/domain/simulator/incidents";
 import type { ServerInfo, StreamFilter, StreamSubscribed } from "@/lib/contracts/realtime";
+import type { SocketSessions } from "./socket-sessions";
 
 /** What route handlers may ask of the running live stream. */
 export interface RealtimeHandle {
@@ -16,6 +17,8 @@ export interface RealtimeHandle {
   revokeDisplayToken(tokenId: number): number;
   /** Screens with a socket open now. */
   connectedDisplays(): Set<string>;
+  /** Ends open sockets that a session's end or a playlist's change no longer allows. */
+  sockets: SocketSessions;
 }
 
 // Route handlers are loaded by Next in the same process as the custom server but from their

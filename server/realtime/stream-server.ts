@@ -33,6 +33,9 @@ const log = createLogger("stream");
 export interface SocketData {
   /** Set by the access gate for a wall screen's socket; null for a signed-in or anonymous one. */
   displayToken: ActiveDisplayToken | null;
+  /** Set by the access gate for a signed-in person's socket: closed when that session ends (socket-sessions.ts). */
+  sessionKey?: string;
+  accountId?: number;
   /** The screen's own id, once it has sent a heartbeat. */
   displayId?: string;
   /** The room of the socket's current subscription, if any. */

@@ -9,6 +9,7 @@ import type { Tick } from "@/lib/contracts/realtime";
 import type { Database } from "@/lib/db/client";
 import { MINUTE_MS } from "@/lib/domain/rollups";
 import { StreamClient } from "@/lib/realtime/stream-client";
+import { signedInAccount } from "../support/accounts";
 import { openSeededDatabase } from "../support/database";
 import { connectSocket, eventually, startStreamServer, type TestStreamServer } from "../support/stream-server";
 
@@ -17,12 +18,16 @@ const get = async (handler: typeof getHistory, url: string) => {
   return { status: response.status, body: (await response.json()) as unknown };
 };
 
+// Triggering an incident is a change: it needs a signed-in operator.
+let operatorSession = "";
+
 describe("history, alerts and restarts", () => {
   let database: Database;
   let closeDatabase: () => Promise<void>;
 
   beforeAll(async () => {
     ({ database, close: closeDatabase } = await openSeededDatabase());
+    ({ cookie: operatorSession } = await signedInAccount("operator"));
   });
   afterAll(async () => closeDatabase());
 
@@ -127,7 +132,7 @@ describe("history, alerts and restarts", () => {
       const response = await triggerIncident(
         new Request("http://localhost/api/simulator/incidents", {
           method: "POST",
-          headers: { "content-type": "application/json" },
+          headers: { "content-type": "application/json", cookie: operatorSession },
           body: JSON.stringify({ kind: "outage", operator: "china-telecom", magnitude: 0.6, durationSeconds: 60 }),
         }),
         undefined,
@@ -158,7 +163,7 @@ describe("history, alerts and restarts", () => {
   it("refuses an incident that makes no sense, naming the problem", async () => {
     const post = (body: unknown) =>
       triggerIncident(
-        new Request("http://localhost/api/simulator/incidents", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) }),
+        new Request("http://localhost/api/simulator/incidents", { method: "POST", headers: { "content-type": "application/json", cookie: operatorSession }, body: JSON.stringify(body) }),
         undefined,
       );
     const surgeWithoutSector = await post({ kind: "surge", operator: "china-mobile" });

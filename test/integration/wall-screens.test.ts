@@ -10,16 +10,17 @@ import { apiErrorBodySchema } from "@/lib/contracts/api";
 import { displaysResponseSchema } from "@/lib/contracts/displays";
 import { createdDisplayTokenSchema, displayTokensResponseSchema, playlistResponseSchema, playlistsResponseSchema } from "@/lib/contracts/playlists";
 import type { Acknowledgement, StreamSubscribed, SubscribeRequest } from "@/lib/contracts/realtime";
-import { sessionSecret } from "@/lib/auth/secret";
-import { SESSION_COOKIE, createSessionValue } from "@/lib/auth/session";
 import { findActiveDisplayToken } from "@/lib/db/display-tokens";
+import { signedInAccount } from "../support/accounts";
 import { openSeededDatabase } from "../support/database";
 import { startStreamServer, type TestSocket, type TestStreamServer } from "../support/stream-server";
 
+// Changes need a signed-in operator: each suite signs one in on its own database.
+let session = "";
 const json = (method: string, url: string, body?: unknown) =>
   new Request(`http://localhost${url}`, {
     method,
-    headers: body === undefined ? {} : { "content-type": "application/json" },
+    headers: body === undefined ? { cookie: session } : { "content-type": "application/json", cookie: session },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
 const params = <T extends Record<string, string>>(values: T) => ({ params: Promise.resolve(values) });
@@ -51,6 +52,7 @@ describe("playlists over the API", () => {
   let close: () => Promise<void>;
   beforeAll(async () => {
     ({ close } = await openSeededDatabase());
+    ({ cookie: session } = await signedInAccount("operator"));
   });
   afterAll(async () => close());
 
@@ -109,6 +111,7 @@ describe("wall screens on the socket", () => {
   let guarded: TestStreamServer;
   beforeAll(async () => {
     ({ close } = await openSeededDatabase());
+    ({ cookie: session } = await signedInAccount("operator"));
     await postPlaylist(json("POST", "/api/playlists", lobby), undefined);
     open = await startStreamServer({ PULSE_AUTH: "off" });
     guarded = await startStreamServer({ PULSE_AUTH: "on" });
@@ -157,7 +160,7 @@ describe("wall screens on the socket", () => {
     const stranger = connect(guarded.url, { transports: ["websocket"], forceNew: true, reconnection: false });
     expect(await new Promise<string>((resolve) => stranger.once("connect_error", (error) => resolve(error.message)))).toBe("unauthorized");
     stranger.close();
-    const operator = socketWithCookie(guarded, `${SESSION_COOKIE}=${createSessionValue(Date.now(), sessionSecret())}`);
+    const operator = socketWithCookie(guarded, session);
     try {
       expect((await subscribe(operator, { filter: { operators: ["china-unicom"], sectors: [] } })).ok).toBe(true);
     } finally {
@@ -167,7 +170,7 @@ describe("wall screens on the socket", () => {
 
   it("records heartbeats, lists the screen with its health, and reloads it remotely", async () => {
     // The route handlers reach the stream server registered last in this process: `guarded`.
-    const socket = socketWithCookie(guarded, `${SESSION_COOKIE}=${createSessionValue(Date.now(), sessionSecret())}`);
+    const socket = socketWithCookie(guarded, session);
     try {
       const heartbeat = { displayId: "screen-noc-01", playlist: "lobby", viewIndex: 1, viewTitle: "Mobile energy", buildId: "test-build", jsHeapBytes: 41_000_000, fps: 59.8 };
       const ack = await new Promise((resolve) => socket.emit("display:heartbeat", heartbeat, resolve));
@@ -203,6 +206,7 @@ describe("the access gate over HTTP", () => {
   let open: TestStreamServer;
   beforeAll(async () => {
     ({ close } = await openSeededDatabase());
+    ({ cookie: session } = await signedInAccount("operator"));
     await postPlaylist(json("POST", "/api/playlists", lobby), undefined);
     await postPlaylist(json("POST", "/api/playlists", { ...lobby, slug: "boardroom" }), undefined);
     guarded = await startStreamServer({ PULSE_AUTH: "on" });
@@ -247,7 +251,6 @@ describe("the access gate over HTTP", () => {
       expect(refused.status).toBe(403);
       expect(await refused.text()).toContain("data-access-refused");
     }
-    const session = `${SESSION_COOKIE}=${createSessionValue(Date.now(), sessionSecret())}`;
     expect(await (await fetchFrom(guarded, "/playlists", session)).text()).toBe("passed");
   });
 

@@ -1,3 +1,4 @@
+import { audit, requireAccount } from "@/lib/auth/actor";
 import { playlistInputSchema } from "@/lib/contracts/playlists";
 import { PlaylistExistsError, createPlaylist, listPlaylists } from "@/lib/db/playlists";
 import { HttpError, handle, parseJsonBody, parseQuery, respond } from "@/lib/http/respond";
@@ -11,9 +12,12 @@ export const GET = handle(async (request) => {
 });
 
 export const POST = handle(async (request) => {
+  const actor = await requireAccount(request, "operator");
   const input = await parseJsonBody(request, playlistInputSchema);
   try {
-    return respond({ playlist: await createPlaylist(input) }, { status: 201 });
+    const playlist = await createPlaylist(input);
+    await audit(actor, "playlist.create", playlist.slug, { name: playlist.name, views: playlist.views.length });
+    return respond({ playlist }, { status: 201 });
   } catch (error) {
     if (error instanceof PlaylistExistsError) throw new HttpError("conflict", error.message);
     throw error;

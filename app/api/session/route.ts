@@ -1,26 +1,73 @@
 import { z } from "zod";
-import { sessionSecret } from "@/lib/auth/secret";
-import { SESSION_COOKIE, SESSION_TTL_MS, cookieHeader, createSessionValue, passwordMatches } from "@/lib/auth/session";
+import { audit, currentAccount, requestOrigin } from "@/lib/auth/actor";
+import { verifyAgainstNothing, verifyPassword } from "@/lib/auth/password";
+import { clearSessionCookie, startSession } from "@/lib/auth/sign-in";
+import { signInThrottle } from "@/lib/auth/throttle";
+import { signInSchema, type SessionState } from "@/lib/contracts/accounts";
+import { findAccountByName } from "@/lib/db/accounts";
+import { recordAudit } from "@/lib/db/audit";
+import { deleteSession } from "@/lib/db/sessions";
 import { getEnv } from "@/lib/env";
-import { HttpError, handle, parseJsonBody } from "@/lib/http/respond";
+import { HttpError, handle, parseJsonBody, parseQuery, respond, respondError } from "@/lib/http/respond";
+import { createLogger } from "@/lib/logger";
+import { getRealtime } from "@/server/realtime/registry";
 
 export const dynamic = "force-dynamic";
 
-const signInSchema = z.object({ password: z.string().min(1, "expected a password").max(200) }).strict();
+const log = createLogger("access");
 
-/** Signs in with the operators' password (PULSE_ADMIN_PASSWORD); sets a 12-hour session cookie. */
-export const POST = handle(async (request) => {
-  const { password } = await parseJsonBody(request, signInSchema);
-  const env = getEnv();
-  if (env.PULSE_AUTH !== "on" || !env.PULSE_ADMIN_PASSWORD) throw new HttpError("not_found", "sign-in is switched off (PULSE_AUTH=off)");
-  if (!passwordMatches(password, env.PULSE_ADMIN_PASSWORD)) throw new HttpError("unauthorized", "wrong password");
-  return new Response(JSON.stringify({ signedIn: true }), {
-    status: 200,
-    headers: {
-      "content-type": "application/json",
-      "set-cookie": cookieHeader(SESSION_COOKIE, createSessionValue(Date.now(), sessionSecret()), SESSION_TTL_MS / 1000),
-    },
+/** Who is signed in (null when nobody), and whether viewing needs it. */
+export const GET = handle(async (request) => {
+  parseQuery(request, z.object({}));
+  const actor = await currentAccount(request);
+  return respond<SessionState>({
+    account: actor ? { username: actor.username, role: actor.role, mustChangePassword: actor.mustChangePassword } : null,
+    authRequired: getEnv().PULSE_AUTH === "on",
   });
 });
 
-export const DELETE = handle(async () => new Response(null, { status: 204, headers: { "set-cookie": cookieHeader(SESSION_COOKIE, "", 0) } }));
+/**
+ * Signs in with a user name and password; sets a 12-hour session cookie. Failures are logged
+ * (name and address, never the password) and throttled per name and per address: 429 with
+ * Retry-After while a delay runs, and the password is not checked then.
+ */
+export const POST = handle(async (request) => {
+  const { username, password } = await parseJsonBody(request, signInSchema);
+  const origin = requestOrigin(request);
+  const address = origin.address ?? "unknown";
+  const throttle = signInThrottle();
+  const verdict = await throttle.check(username, address);
+  if (!verdict.allowed) {
+    log.warn("sign-in refused while throttled", { username, address, retryAfterSeconds: verdict.retryAfterSeconds });
+    const response = respondError("rate_limited", `too many failed sign-ins; try again in ${verdict.retryAfterSeconds} s`);
+    response.headers.set("retry-after", String(verdict.retryAfterSeconds));
+    return response;
+  }
+  const account = await findAccountByName(username);
+  const matches = account ? await verifyPassword(account.passwordHash, password) : await verifyAgainstNothing(password);
+  if (!account || !matches) {
+    const delaySeconds = await throttle.fail(username, address);
+    log.warn("sign-in failed", { username, address, known: Boolean(account), delaySeconds });
+    await recordAudit({ accountId: account?.id ?? null, username, action: "session.sign-in-failed", target: null, address: origin.address });
+    throw new HttpError("unauthorized", "wrong user name or password");
+  }
+  await throttle.succeed(username, address);
+  const cookie = await startSession(account.id, origin);
+  await recordAudit({ accountId: account.id, username: account.username, action: "session.sign-in", target: null, address: origin.address });
+  log.info("signed in", { username: account.username, address });
+  return respond<SessionState>(
+    { account: { username: account.username, role: account.role, mustChangePassword: account.mustChangePassword }, authRequired: getEnv().PULSE_AUTH === "on" },
+    { headers: { "set-cookie": cookie } },
+  );
+});
+
+/** Signs out: the session ends in the database and its open sockets are closed at once. */
+export const DELETE = handle(async (request) => {
+  const actor = await currentAccount(request);
+  if (actor) {
+    await deleteSession(actor.key);
+    getRealtime()?.sockets.closeSessions([actor.key]);
+    await audit(actor, "session.sign-out", null);
+  }
+  return new Response(null, { status: 204, headers: { "set-cookie": clearSessionCookie(requestOrigin(request).tls) } });
+});

@@ -1,6 +1,8 @@
+import { audit, requireAccount } from "@/lib/auth/actor";
 import { playlistSlugSchema, playlistUpdateSchema } from "@/lib/contracts/playlists";
 import { deletePlaylist, findPlaylist, updatePlaylist } from "@/lib/db/playlists";
 import { HttpError, handle, parseJsonBody, parseParam, respond } from "@/lib/http/respond";
+import { getRealtime } from "@/server/realtime/registry";
 
 export const dynamic = "force-dynamic";
 
@@ -15,17 +17,27 @@ export const GET = handle<Context>(async (_request, context) => {
   return respond({ playlist });
 });
 
-/** Replaces the name and the whole ordered list of views. */
+/**
+ * Replaces the name and the whole ordered list of views. Screens of this playlist watching a view
+ * that is gone lose that subscription at once.
+ */
 export const PUT = handle<Context>(async (request, context) => {
+  const actor = await requireAccount(request, "operator");
   const slug = await slugOf(context);
   const update = await parseJsonBody(request, playlistUpdateSchema);
   const playlist = await updatePlaylist(slug, update);
   if (!playlist) throw notFound(slug);
+  const ended = getRealtime()?.sockets.recheckPlaylist(playlist) ?? 0;
+  await audit(actor, "playlist.update", slug, { name: playlist.name, views: playlist.views.length, endedSubscriptions: ended });
   return respond({ playlist });
 });
 
-export const DELETE = handle<Context>(async (_request, context) => {
+/** Deletes a playlist with its display tokens; its screens' sockets are closed at once. */
+export const DELETE = handle<Context>(async (request, context) => {
+  const actor = await requireAccount(request, "operator");
   const slug = await slugOf(context);
   if (!(await deletePlaylist(slug))) throw notFound(slug);
+  const disconnected = getRealtime()?.sockets.closePlaylist(slug) ?? 0;
+  await audit(actor, "playlist.delete", slug, { disconnected });
   return new Response(null, { status: 204 });
 });

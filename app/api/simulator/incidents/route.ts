@@ -1,3 +1,4 @@
+import { audit, requireAccount } from "@/lib/auth/actor";
 import { triggerIncidentSchema, type IncidentResponse } from "@/lib/contracts/incidents";
 import { incidentEndMs, manualIncident } from "@/lib/domain/simulator/incidents";
 import { HttpError, handle, parseJsonBody, respond } from "@/lib/http/respond";
@@ -7,6 +8,7 @@ export const dynamic = "force-dynamic";
 
 /** Triggers a simulated incident now: for demos, drills and tests. */
 export const POST = handle(async (request) => {
+  const actor = await requireAccount(request, "operator");
   const body = await parseJsonBody(request, triggerIncidentSchema);
   const realtime = getRealtime();
   if (!realtime) throw new HttpError("unavailable", "the live stream is not running in this process");
@@ -17,6 +19,7 @@ export const POST = handle(async (request) => {
     { magnitude: body.magnitude, durationMs: body.durationSeconds === undefined ? undefined : body.durationSeconds * 1000 },
   );
   realtime.trigger(incident);
+  await audit(actor, "simulator.incident", incident.kind, { operator: incident.operator, sector: incident.sector, magnitude: incident.magnitude, endsAt: new Date(incidentEndMs(incident)).toISOString() });
   return respond<IncidentResponse>(
     {
       incident: {

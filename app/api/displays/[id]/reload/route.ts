@@ -1,3 +1,4 @@
+import { audit, requireAccount } from "@/lib/auth/actor";
 import { heartbeatSchema } from "@/lib/contracts/displays";
 import { HttpError, handle, parseParam, respond } from "@/lib/http/respond";
 import { getRealtime } from "@/server/realtime/registry";
@@ -7,11 +8,13 @@ export const dynamic = "force-dynamic";
 type Context = { params: Promise<{ id: string }> };
 
 /** Asks one wall screen to reload itself, now. */
-export const POST = handle<Context>(async (_request, context) => {
+export const POST = handle<Context>(async (request, context) => {
+  const actor = await requireAccount(request, "operator");
   const id = parseParam("display", (await context.params).id, heartbeatSchema.shape.displayId);
   const realtime = getRealtime();
   if (!realtime) throw new HttpError("unavailable", "the live stream is not running in this process");
   const reached = realtime.reloadDisplay(id);
   if (reached === 0) throw new HttpError("not_found", `display '${id}' is not connected`);
+  await audit(actor, "display.reload", id, { sockets: reached });
   return respond({ reloading: id, sockets: reached }, { status: 202 });
 });
