@@ -1,6 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { E2E_PORT } from "./support/ports";
 import { startOwnServer } from "./support/own-server";
+import { signIn } from "./support/sign-in";
 
 test.describe("the alert feed", () => {
   test("keeps an operator-wide alert under a sector filter, live and after a reload", async ({ page }) => {
@@ -11,7 +12,7 @@ test.describe("the alert feed", () => {
       await expect(page.locator('[data-connection="live"]')).toBeVisible();
       const triggered = await fetch(`${own.url}/api/simulator/incidents`, {
         method: "POST",
-        headers: { "content-type": "application/json" },
+        headers: { "content-type": "application/json", cookie: await signIn(own.url) },
         body: JSON.stringify({ kind: "outage", operator: "china-telecom", magnitude: 0.9, durationSeconds: 600 }),
       });
       expect(triggered.status, await triggered.clone().text()).toBe(201);
