@@ -67,6 +67,31 @@ const envSchema = z.object({
   PULSE_ADMIN_PASSWORD: z.preprocess(emptyAsUnset, z.string().min(8, "expected at least 8 characters").optional()),
   /** Signs session cookies; set it so sessions survive restarts (a random one is used otherwise). */
   PULSE_SESSION_SECRET: z.preprocess(emptyAsUnset, z.string().min(32, "expected at least 32 characters").optional()),
+  /**
+   * Host names (optionally name:port) that requests may address, comma-separated, besides the
+   * defaults (what the server listens on, localhost, 127.0.0.1, [::1]). Anything else is refused,
+   * which defeats DNS rebinding. Behind a proxy, list the public name.
+   */
+  PULSE_ALLOWED_HOSTS: z.preprocess(
+    emptyAsUnset,
+    z
+      .string()
+      .transform((raw) => raw.split(",").map((entry) => entry.trim().toLowerCase()).filter(Boolean))
+      .pipe(z.array(z.string().regex(/^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(:\d{1,5})?$/, "expected host names or host:port, comma-separated")))
+      .default([]),
+  ),
+  /**
+   * Who may embed wall screens (/wall…) in a frame: CSP frame-ancestors sources, space-separated
+   * (`https://signage.example.com 'self'`). Unset: nobody; every other page is never embeddable.
+   */
+  PULSE_FRAME_ANCESTORS: z.preprocess(
+    emptyAsUnset,
+    z
+      .string()
+      .transform((raw) => raw.split(/\s+/).filter(Boolean))
+      .pipe(z.array(z.string().regex(/^('self'|(https?:\/\/)?(\*\.)?[a-z0-9.-]+(:\d{1,5})?|https?:)$/i, "expected CSP sources such as https://signage.example.com or 'self', space-separated")))
+      .optional(),
+  ),
 }).superRefine((env, ctx) => {
   if (env.PULSE_AUTH === "on" && !env.PULSE_ADMIN_PASSWORD) {
     ctx.addIssue({ code: "custom", path: ["PULSE_ADMIN_PASSWORD"], message: "required when PULSE_AUTH=on" });

@@ -1,7 +1,8 @@
-import { createServer, type Server as HttpServer } from "node:http";
+import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import next from "next";
 import type { AccessGate } from "./access-gate";
+import { createHttpEdge } from "./http-edge";
 import { createSocketServer, type StreamIo } from "./realtime/stream-server";
 import { createLogger } from "@/lib/logger";
 
@@ -15,6 +16,10 @@ export interface ApplicationOptions {
   hostname: string;
   port: number;
   gate: AccessGate;
+  /** PULSE_ALLOWED_HOSTS: host names requests may address besides the defaults. */
+  allowedHosts?: readonly string[];
+  /** PULSE_FRAME_ANCESTORS: who may embed wall screens in a frame. */
+  frameAncestors?: readonly string[];
 }
 
 export interface Application {
@@ -41,8 +46,17 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
   });
   await nextApp.prepare();
   const handleRequest = nextApp.getRequestHandler();
+  const edge = createHttpEdge({
+    listenHost: options.hostname,
+    port: () => (httpServer.address() as AddressInfo | null)?.port ?? options.port,
+    allowedHosts: options.allowedHosts,
+    frameAncestors: options.frameAncestors,
+    dev: options.dev,
+  });
 
   httpServer.on("request", (request, response) => {
+    // Host, method, path and body size are settled before anyone reads the request.
+    if (edge.handle(request, response)) return;
     (async () => {
       if (await options.gate.handleHttp(request, response)) return;
       await handleRequest(request, response);
@@ -56,6 +70,12 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
   });
 
   const io = createSocketServer(httpServer);
+  // engine.io answers /socket.io/ itself (polling and the WebSocket upgrade), ahead of the
+  // "request" listener above: the Host allow-list is applied to it here, before the handshake.
+  io.engine.use((request: IncomingMessage, response: ServerResponse, next: (error?: Error) => void) => {
+    if (edge.isAllowedHost(request)) return next();
+    response.writeHead(421, { "content-type": "text/plain" }).end("misdirected request: see PULSE_ALLOWED_HOSTS");
+  });
   io.use((socket, next) => void options.gate.authenticateSocket(socket, next));
 
   return {

@@ -34,6 +34,8 @@ async function start(env: Env, lifecycle: Lifecycle): Promise<void> {
     hostname: env.HOST,
     port: env.PORT,
     gate: createAccessGate({ authRequired: env.PULSE_AUTH === "on" }),
+    allowedHosts: env.PULSE_ALLOWED_HOSTS,
+    frameAncestors: env.PULSE_FRAME_ANCESTORS,
   });
   const realtime = startRealtime(application.io, env, readBuildId(process.cwd(), env.NODE_ENV === "development"));
   // Registered in this order so that shutdown closes the sockets first, then flushes.

@@ -1,0 +1,188 @@
+import { randomBytes } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { hostname as machineName, networkInterfaces } from "node:os";
+import type { ApiErrorBody, ApiErrorCode } from "@/lib/contracts/api";
+import { API_ERROR_CODES } from "@/lib/contracts/api";
+import { allowedMethods, matchApiRoute } from "@/lib/http/routes";
+import { createLogger } from "@/lib/logger";
+
+const log = createLogger("edge");
+
+/**
+ * No request body may be larger than this, whatever the route; routes cut theirs off sooner
+ * (parseJsonBody: 64 KiB). A declared length above it is refused before anything is read.
+ */
+export const MAX_REQUEST_BODY_BYTES = 1024 * 1024;
+
+const KNOWN_METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
+const PAGE_METHODS = ["GET", "HEAD"];
+
+export interface HttpEdgeOptions {
+  /** The address the server listens on (HOST). */
+  listenHost: string;
+  /** The port it is bound to; a function because port 0 is only known after listening. */
+  port: () => number;
+  /** PULSE_ALLOWED_HOSTS: more host names (any port) or host:port, lower case. */
+  allowedHosts?: readonly string[];
+  /** PULSE_FRAME_ANCESTORS: who may frame /wall…; unset, nobody. */
+  frameAncestors?: readonly string[];
+  /** Next's development server needs eval and its HMR WebSocket. */
+  dev: boolean;
+}
+
+const bracket = (address: string) => (address.includes(":") ? `[${address}]` : address);
+
+/** The names the server answers to when nothing is configured: where it listens, and loopback. */
+export function defaultHostNames(listenHost: string): string[] {
+  const names = new Set(["localhost", "127.0.0.1", "[::1]"]);
+  if (listenHost === "0.0.0.0" || listenHost === "::") {
+    names.add(machineName().toLowerCase());
+    for (const addresses of Object.values(networkInterfaces())) {
+      for (const { address } of addresses ?? []) {
+        // A link-local IPv6 address needs a zone id, which a Host header cannot carry.
+        if (!address.includes("%")) names.add(bracket(address.toLowerCase()));
+      }
+    }
+  } else {
+    names.add(bracket(listenHost.toLowerCase()));
+  }
+  return [...names];
+}
+
+/** Splits a Host header into name and port (80 when absent, as a browser omits it). */
+function parseHostHeader(header: string): { name: string; port: number } | undefined {
+  const match = /^(\[[0-9a-f:.]+\]|[a-z0-9._-]+?)\.?(?::(\d{1,5}))?$/.exec(header.trim().toLowerCase());
+  if (!match) return undefined;
+  return { name: match[1]!, port: match[2] === undefined ? 80 : Number(match[2]) };
+}
+
+/**
+ * A CSP for a page: scripts only with this response's nonce (Next.js reads it from the request's
+ * content-security-policy header and puts it on its own inline and chunk scripts), and
+ * 'strict-dynamic' so the scripts those load are trusted too. Inline style attributes stay
+ * allowed: React and Chart.js write them, and they cannot run code.
+ */
+export function pageContentSecurityPolicy(nonce: string, frameAncestors: string, dev: boolean): string {
+  return [
+    "default-src 'self'",
+    `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${dev ? " 'unsafe-eval'" : ""}`,
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "font-src 'self' data:",
+    `connect-src 'self'${dev ? " ws: wss:" : ""}`,
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    `frame-ancestors ${frameAncestors}`,
+  ].join("; ");
+}
+
+/** For JSON and anything else that is not a page: nothing may load, nothing may frame it. */
+const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'";
+
+/**
+ * Everything checked about a request before the access gate and Next.js see it: the Host it
+ * addresses (DNS rebinding), its method, its path's escapes and its body's size; and the security
+ * headers every response carries. Refusals are the API's uniform error body.
+ */
+export function createHttpEdge(options: HttpEdgeOptions) {
+  const defaults = defaultHostNames(options.listenHost);
+  // A configured entry without a port matches the name on any port (kept as port 0).
+  const extra = (options.allowedHosts ?? [])
+    .map((entry) => ({ parsed: parseHostHeader(entry), portGiven: /:\d+$/.test(entry) }))
+    .flatMap(({ parsed, portGiven }) => (parsed ? [{ name: parsed.name, port: portGiven ? parsed.port : 0 }] : []));
+  const wallAncestors = options.frameAncestors?.length ? options.frameAncestors.join(" ") : "'none'";
+
+  /** True when the Host header names this server: a default name on its port, or a configured one. */
+  function isAllowedHost(request: Pick<IncomingMessage, "headers">): boolean {
+    const header = request.headers.host;
+    if (!header) return false;
+    const host = parseHostHeader(header);
+    if (!host) return false;
+    if (host.port === options.port() && defaults.includes(host.name)) return true;
+    return extra.some((entry) => entry.name === host.name && (entry.port === 0 || entry.port === host.port));
+  }
+
+  function refuse(request: IncomingMessage, response: ServerResponse, code: ApiErrorCode, message: string, headers: Record<string, string> = {}): true {
+    const body: ApiErrorBody = { error: { code, message } };
+    // An unread body stays on the connection: close it rather than read what was refused.
+    const unread = request.headers["transfer-encoding"] !== undefined || Number(request.headers["content-length"] ?? 0) > 0;
+    response.writeHead(API_ERROR_CODES[code], {
+      "content-type": "application/json",
+      "cache-control": "no-store",
+      ...(unread ? { connection: "close" } : {}),
+      ...headers,
+    });
+    response.end(JSON.stringify(body));
+    return true;
+  }
+
+  function setSecurityHeaders(request: IncomingMessage, response: ServerResponse, pathname: string): void {
+    response.setHeader("x-content-type-options", "nosniff");
+    response.setHeader("referrer-policy", "no-referrer");
+    const isApi = pathname.startsWith("/api/") || pathname === "/api";
+    const isWall = pathname === "/wall" || pathname.startsWith("/wall/");
+    if (isApi) {
+      response.setHeader("content-security-policy", API_CSP);
+      response.setHeader("x-frame-options", "DENY");
+      return;
+    }
+    const nonce = randomBytes(16).toString("base64");
+    const policy = pageContentSecurityPolicy(nonce, isWall ? wallAncestors : "'none'", options.dev);
+    response.setHeader("content-security-policy", policy);
+    // X-Frame-Options cannot name an allow-list: old browsers get DENY unless walls are embeddable.
+    if (!(isWall && options.frameAncestors?.length)) response.setHeader("x-frame-options", "DENY");
+    // Next.js takes the nonce for its scripts from the request's policy; a client's own is replaced.
+    request.headers["content-security-policy"] = policy;
+    delete request.headers["content-security-policy-report-only"];
+  }
+
+  return {
+    isAllowedHost,
+
+    /** True when the edge answered the request itself (a refusal). */
+    handle(request: IncomingMessage, response: ServerResponse): boolean {
+      response.on("finish", () => {
+        // A response sent before its request's body was read (a 413 from a route): the rest of
+        // the body is not wanted, and the connection cannot be reused with it half-read.
+        if (!request.complete) request.socket.destroySoon();
+      });
+      if (!isAllowedHost(request)) {
+        log.debug("refused a request for another host", { host: request.headers.host?.slice(0, 100) });
+        return refuse(request, response, "misdirected", "this server does not answer for that Host; see PULSE_ALLOWED_HOSTS");
+      }
+      const target = request.url ?? "/";
+      if (!target.startsWith("/")) return refuse(request, response, "bad_request", "expected a request target that is a path");
+      const pathname = target.split("?", 1)[0]!;
+      try {
+        decodeURIComponent(pathname);
+      } catch {
+        return refuse(request, response, "bad_request", "the path has a malformed %-escape");
+      }
+      setSecurityHeaders(request, response, pathname);
+      // Next's image optimiser fetches what it is asked for from this server, past the access
+      // gate; the app uses no next/image, so the route is closed (Next matches it by prefix).
+      if (pathname.startsWith("/_next/image")) return refuse(request, response, "not_found", "image optimisation is switched off");
+
+      const method = request.method ?? "GET";
+      const route = matchApiRoute(pathname);
+      const isApi = pathname.startsWith("/api/");
+      const allowed = route ? allowedMethods(route) : isApi ? [...KNOWN_METHODS] : PAGE_METHODS;
+      if (!allowed.includes(method)) {
+        return refuse(request, response, "method_not_allowed", `${method} is not allowed here; allowed: ${allowed.join(", ")}`, { allow: allowed.join(", ") });
+      }
+
+      const declared = request.headers["content-length"];
+      const hasBody = request.headers["transfer-encoding"] !== undefined || (declared !== undefined && declared !== "0");
+      if (declared !== undefined && Number(declared) > MAX_REQUEST_BODY_BYTES) {
+        return refuse(request, response, "payload_too_large", `body is larger than ${MAX_REQUEST_BODY_BYTES} bytes`);
+      }
+      // Routes outside the table (none today) may take a body; their parseJsonBody bounds it.
+      const takesBody = route ? route.bodyMethods.includes(method as never) : isApi && ["POST", "PUT", "PATCH"].includes(method);
+      if (hasBody && !takesBody) return refuse(request, response, "payload_too_large", `${method} ${pathname.slice(0, 100)} takes no request body`);
+      return false;
+    },
+  };
+}
+
+export type HttpEdge = ReturnType<typeof createHttpEdge>;
