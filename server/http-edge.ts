@@ -56,6 +56,33 @@ function parseHostHeader(header: string): { name: string; port: number } | undef
   return { name: match[1]!, port: match[2] === undefined ? 80 : Number(match[2]) };
 }
 
+/** How much of a refused body is read and dropped, and for how long, before the connection is cut. */
+const LINGER_BYTES = 16 * 1024 * 1024;
+const LINGER_MS = 2_000;
+
+/**
+ * After an answer sent before its request's body was read (a refusal, a 413): read and drop some
+ * more of the body (never keeping it), so that the client, still sending, reads the answer before
+ * the connection goes (cut at once, its write fails and the answer is lost with it); then cut the
+ * connection rather than take the rest of a body nobody wants. The connection stays open for
+ * the next request when the body ends sooner.
+ */
+function lingerThenClose(request: IncomingMessage): void {
+  if (request.complete) return;
+  const socket = request.socket;
+  let dropped = 0;
+  const cut = () => socket.destroy();
+  const timer = setTimeout(cut, LINGER_MS);
+  timer.unref();
+  socket.once("close", () => clearTimeout(timer));
+  request.on("data", (chunk: Buffer) => {
+    dropped += chunk.length;
+    if (dropped > LINGER_BYTES) cut();
+  });
+  request.once("end", () => clearTimeout(timer));
+  request.resume();
+}
+
 /**
  * A CSP for a page: scripts only with this response's nonce (Next.js reads it from the request's
  * content-security-policy header and puts it on its own inline and chunk scripts), and
@@ -103,16 +130,9 @@ export function createHttpEdge(options: HttpEdgeOptions) {
     return extra.some((entry) => entry.name === host.name && (entry.port === 0 || entry.port === host.port));
   }
 
-  function refuse(request: IncomingMessage, response: ServerResponse, code: ApiErrorCode, message: string, headers: Record<string, string> = {}): true {
+  function refuse(response: ServerResponse, code: ApiErrorCode, message: string, headers: Record<string, string> = {}): true {
     const body: ApiErrorBody = { error: { code, message } };
-    // An unread body stays on the connection: close it rather than read what was refused.
-    const unread = request.headers["transfer-encoding"] !== undefined || Number(request.headers["content-length"] ?? 0) > 0;
-    response.writeHead(API_ERROR_CODES[code], {
-      "content-type": "application/json",
-      "cache-control": "no-store",
-      ...(unread ? { connection: "close" } : {}),
-      ...headers,
-    });
+    response.writeHead(API_ERROR_CODES[code], { "content-type": "application/json", "cache-control": "no-store", ...headers });
     response.end(JSON.stringify(body));
     return true;
   }
@@ -142,44 +162,40 @@ export function createHttpEdge(options: HttpEdgeOptions) {
 
     /** True when the edge answered the request itself (a refusal). */
     handle(request: IncomingMessage, response: ServerResponse): boolean {
-      response.on("finish", () => {
-        // A response sent before its request's body was read (a 413 from a route): the rest of
-        // the body is not wanted, and the connection cannot be reused with it half-read.
-        if (!request.complete) request.socket.destroySoon();
-      });
+      response.on("finish", () => lingerThenClose(request));
       if (!isAllowedHost(request)) {
         log.debug("refused a request for another host", { host: request.headers.host?.slice(0, 100) });
-        return refuse(request, response, "misdirected", "this server does not answer for that Host; see PULSE_ALLOWED_HOSTS");
+        return refuse(response, "misdirected", "this server does not answer for that Host; see PULSE_ALLOWED_HOSTS");
       }
       const target = request.url ?? "/";
-      if (!target.startsWith("/")) return refuse(request, response, "bad_request", "expected a request target that is a path");
+      if (!target.startsWith("/")) return refuse(response, "bad_request", "expected a request target that is a path");
       const pathname = target.split("?", 1)[0]!;
       try {
         decodeURIComponent(pathname);
       } catch {
-        return refuse(request, response, "bad_request", "the path has a malformed %-escape");
+        return refuse(response, "bad_request", "the path has a malformed %-escape");
       }
       setSecurityHeaders(request, response, pathname);
       // Next's image optimiser fetches what it is asked for from this server, past the access
       // gate; the app uses no next/image, so the route is closed (Next matches it by prefix).
-      if (pathname.startsWith("/_next/image")) return refuse(request, response, "not_found", "image optimisation is switched off");
+      if (pathname.startsWith("/_next/image")) return refuse(response, "not_found", "image optimisation is switched off");
 
       const method = request.method ?? "GET";
       const route = matchApiRoute(pathname);
       const isApi = pathname.startsWith("/api/");
       const allowed = route ? allowedMethods(route) : isApi ? [...KNOWN_METHODS] : PAGE_METHODS;
       if (!allowed.includes(method)) {
-        return refuse(request, response, "method_not_allowed", `${method} is not allowed here; allowed: ${allowed.join(", ")}`, { allow: allowed.join(", ") });
+        return refuse(response, "method_not_allowed", `${method} is not allowed here; allowed: ${allowed.join(", ")}`, { allow: allowed.join(", ") });
       }
 
       const declared = request.headers["content-length"];
       const hasBody = request.headers["transfer-encoding"] !== undefined || (declared !== undefined && declared !== "0");
       if (declared !== undefined && Number(declared) > MAX_REQUEST_BODY_BYTES) {
-        return refuse(request, response, "payload_too_large", `body is larger than ${MAX_REQUEST_BODY_BYTES} bytes`);
+        return refuse(response, "payload_too_large", `body is larger than ${MAX_REQUEST_BODY_BYTES} bytes`);
       }
       // Routes outside the table (none today) may take a body; their parseJsonBody bounds it.
       const takesBody = route ? route.bodyMethods.includes(method as never) : isApi && ["POST", "PUT", "PATCH"].includes(method);
-      if (hasBody && !takesBody) return refuse(request, response, "payload_too_large", `${method} ${pathname.slice(0, 100)} takes no request body`);
+      if (hasBody && !takesBody) return refuse(response, "payload_too_large", `${method} ${pathname.slice(0, 100)} takes no request body`);
       return false;
     },
   };
