@@ -101,6 +101,11 @@ test.describe("the HTTP edge", () => {
       if (status === 405) expect(answer.headers.allow, `${method} ${path}`).toBeTruthy();
     }
     expect((await rawRequest(base, { method: "TRACE", path: "/api/playlists" })).headers.allow).toBe("GET, POST, HEAD, OPTIONS");
+    // A router-state header Next.js cannot parse (found by the fuzzer).
+    for (const tree of ["garbage", "%zz", "%7B%7D"]) {
+      const answer = await rawRequest(base, { path: "/wall", headers: { rsc: "1", "next-router-state-tree": tree } });
+      expect(answer.status, tree).toBe(400);
+    }
   });
 
   test("closes Next's image optimiser, which would fetch internal paths for anyone", async () => {

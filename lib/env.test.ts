@@ -35,4 +35,13 @@ describe("parseEnv", () => {
     expect(parseEnv({ PULSE_AUTH: "on", PULSE_ADMIN_PASSWORD: "correct horse" }).PULSE_AUTH).toBe("on");
     expect(() => parseEnv({ PULSE_AUTH: "yes" })).toThrow(/PULSE_AUTH: expected on or off/);
   });
+
+  it("reads the Host allow-list and who may frame walls, refusing what is not a host or a CSP source", () => {
+    expect(parseEnv({ PULSE_ALLOWED_HOSTS: "Pulse.Example.com, kiosk.example.net:8443,[fd00::1]" }).PULSE_ALLOWED_HOSTS).toEqual(["pulse.example.com", "kiosk.example.net:8443", "[fd00::1]"]);
+    expect(parseEnv({}).PULSE_ALLOWED_HOSTS).toEqual([]);
+    expect(() => parseEnv({ PULSE_ALLOWED_HOSTS: "http://pulse.example.com/" })).toThrow(/PULSE_ALLOWED_HOSTS: expected host names/);
+    expect(parseEnv({ PULSE_FRAME_ANCESTORS: "https://signage.example.com 'self'" }).PULSE_FRAME_ANCESTORS).toEqual(["https://signage.example.com", "'self'"]);
+    expect(parseEnv({}).PULSE_FRAME_ANCESTORS).toBeUndefined();
+    expect(() => parseEnv({ PULSE_FRAME_ANCESTORS: "https://x.example; script-src *" })).toThrow(/PULSE_FRAME_ANCESTORS: expected CSP sources/);
+  });
 });

@@ -4,6 +4,8 @@ import next from "next";
 import type { AccessGate } from "./access-gate";
 import { createHttpEdge } from "./http-edge";
 import { createSocketServer, type StreamIo } from "./realtime/stream-server";
+import type { ApiErrorBody } from "@/lib/contracts/api";
+import { isDatabaseUnreachable } from "@/lib/db/unreachable";
 import { createLogger } from "@/lib/logger";
 
 const log = createLogger("http");
@@ -61,10 +63,15 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
       if (await options.gate.handleHttp(request, response)) return;
       await handleRequest(request, response);
     })().catch((error: unknown) => {
-      log.error("unhandled request error", { url: request.url, error: error instanceof Error ? error.message : String(error) });
+      // The access gate looks display tokens up in the database: unreachable, that is a 503.
+      const unavailable = isDatabaseUnreachable(error);
+      if (unavailable) log.warn("database unreachable", { url: request.url?.slice(0, 200) });
+      else log.error("unhandled request error", { url: request.url?.slice(0, 200), error: error instanceof Error ? error.message : String(error) });
       if (!response.headersSent) {
-        response.statusCode = 500;
-        response.end();
+        const body: ApiErrorBody = unavailable
+          ? { error: { code: "unavailable", message: "the database cannot be reached; try again shortly" } }
+          : { error: { code: "internal", message: "the server could not complete the request; the error is logged" } };
+        response.writeHead(unavailable ? 503 : 500, { "content-type": "application/json", "cache-control": "no-store" }).end(JSON.stringify(body));
       }
     });
   });

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { hostname as machineName, networkInterfaces } from "node:os";
 import type { ApiErrorBody, ApiErrorCode } from "@/lib/contracts/api";
+import { parseAndValidateFlightRouterState } from "next/dist/server/app-render/parse-and-validate-flight-router-state.js";
 import { API_ERROR_CODES } from "@/lib/contracts/api";
 import { allowedMethods, matchApiRoute } from "@/lib/http/routes";
 import { createLogger } from "@/lib/logger";
@@ -176,6 +177,14 @@ export function createHttpEdge(options: HttpEdgeOptions) {
         return refuse(response, "bad_request", "the path has a malformed %-escape");
       }
       setSecurityHeaders(request, response, pathname);
+      // Next.js answers a router-state header it cannot parse with a 500; check it with Next's own parser.
+      if (request.headers["next-router-state-tree"] !== undefined) {
+        try {
+          parseAndValidateFlightRouterState(request.headers["next-router-state-tree"]);
+        } catch {
+          return refuse(response, "bad_request", "the next-router-state-tree header is malformed");
+        }
+      }
       // Next's image optimiser fetches what it is asked for from this server, past the access
       // gate; the app uses no next/image, so the route is closed (Next matches it by prefix).
       if (pathname.startsWith("/_next/image")) return refuse(response, "not_found", "image optimisation is switched off");

@@ -133,27 +133,34 @@ const body = (pattern: string | undefined): fc.Arbitrary<FuzzBody> =>
     { weight: 1, arbitrary: fc.integer({ min: 64 * 1024 - 64, max: 200 * 1024 }).map((bytes) => ({ kind: "text" as const, text: JSON.stringify({ name: "x".repeat(bytes) }) })) },
   );
 
+/** Present in about one case in `every`. */
+const rarely = <T>(arbitrary: fc.Arbitrary<T>, every = 5) => fc.oneof({ weight: every - 1, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary });
+
+const headers = (hosts: { good: string[]; bad: string[] }) =>
+  fc
+    .record({
+      "content-type": fc.oneof({ weight: 3, arbitrary: fc.constant("application/json") }, { weight: 2, arbitrary: fc.constantFrom(...CONTENT_TYPES) }),
+      host: fc.oneof({ weight: 9, arbitrary: fc.constantFrom(...hosts.good) }, { weight: 1, arbitrary: fc.constantFrom(...hosts.bad) }),
+      cookie: rarely(fc.constantFrom("pulse_session=forged.value", "pulse_display=x", "pulse_session=", "a=b; pulse_session=1.2.3")),
+      accept: rarely(fc.constantFrom("text/html", "application/json", "*/*", "text/x-component"), 3),
+      rsc: rarely(fc.constant("1"), 10),
+      "next-router-state-tree": rarely(fc.constantFrom("%5B%22%22%5D", "garbage", "%zz"), 10),
+      "x-middleware-subrequest": rarely(fc.constant("middleware:middleware:middleware:middleware:middleware"), 10),
+      "sec-fetch-site": rarely(fc.constantFrom("same-origin", "cross-site", "none"), 3),
+      origin: rarely(fc.constantFrom("http://evil.example", "null"), 10),
+    })
+    .map((chosen) => Object.fromEntries(Object.entries(chosen).filter(([, value]) => value !== undefined && value !== "")) as Record<string, string>);
+
 export function httpCase(hosts: { good: string[]; bad: string[] }): fc.Arbitrary<FuzzCase> {
   return target.chain(({ path, route }) =>
-    fc.record({
-      kind: fc.constant("http" as const),
-      method: method(route),
-      path: query.map((search) => `${path}${search}`),
-      headers: fc
-        .record(
-          {
-            "content-type": fc.constantFrom(...CONTENT_TYPES),
-            host: fc.oneof({ weight: 9, arbitrary: fc.constantFrom(...hosts.good) }, { weight: 1, arbitrary: fc.constantFrom(...hosts.bad) }),
-            cookie: fc.constantFrom("pulse_session=forged.value", "pulse_display=x", "pulse_session=", "a=b; pulse_session=1.2.3"),
-            accept: fc.constantFrom("text/html", "application/json", "*/*", "text/x-component"),
-            rsc: fc.constant("1"),
-            "x-middleware-subrequest": fc.constant("middleware:middleware:middleware:middleware:middleware"),
-            "sec-fetch-site": fc.constantFrom("same-origin", "cross-site", "none"),
-          },
-          { requiredKeys: ["host"] },
-        )
-        .map((headers) => Object.fromEntries(Object.entries(headers).filter(([name, value]) => !(name === "content-type" && value === "")))),
-      body: body(route?.pattern),
+    fc.tuple(method(route), query, headers(hosts)).chain(([chosenMethod, search, chosenHeaders]) => {
+      // Bodies mostly where the route reads one; now and then anywhere.
+      const readsBody = route?.bodyMethods.includes(chosenMethod as never) ?? false;
+      const chosenBody = fc.oneof(
+        { weight: readsBody ? 9 : 1, arbitrary: body(route?.pattern) },
+        { weight: readsBody ? 1 : 6, arbitrary: fc.constant<FuzzBody>({ kind: "none" }) },
+      );
+      return chosenBody.map((bodyCase): FuzzCase => ({ kind: "http", method: chosenMethod, path: `${path}${search}`, headers: chosenHeaders, body: bodyCase }));
     }),
   );
 }
@@ -365,12 +372,13 @@ export function formatReport(report: FuzzReport): string {
     }
     const statuses = [...columns].sort();
     const width = Math.max(title.length, ...[...rows.keys()].map((label) => label.length));
-    lines.push(`${title.padEnd(width)}  ${statuses.map((status) => status.padStart(8)).join("")}`);
+    const cell = (status: string, value: string) => value.padStart(Math.max(7, status.length) + 1);
+    lines.push(`${title.padEnd(width)} ${statuses.map((status) => cell(status, status)).join("")}`);
     for (const [label, row] of [...rows].sort(([a], [b]) => a.localeCompare(b))) {
-      lines.push(`${label.padEnd(width)}  ${statuses.map((status) => String(row.get(status) ?? "").padStart(8)).join("")}`);
+      lines.push(`${label.padEnd(width)} ${statuses.map((status) => cell(status, String(row.get(status) ?? ""))).join("")}`);
     }
     const totals = statuses.map((status) => [...rows.values()].reduce((sum, row) => sum + (row.get(status) ?? 0), 0));
-    lines.push(`${"total".padEnd(width)}  ${totals.map((total) => String(total).padStart(8)).join("")}`);
+    lines.push(`${"total".padEnd(width)} ${statuses.map((status, index) => cell(status, String(totals[index]))).join("")}`);
   };
   table(report.http, "HTTP route");
   lines.push("");
