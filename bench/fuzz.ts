@@ -91,6 +91,12 @@ async function main(): Promise<number> {
     const report = await runFuzz({ ...common, runs: runs - downRuns, seed });
     if (downRuns > 0 && report.crashes.length === 0) {
       await proxy.cut();
+      // Pages check the database at most once a second: start once the server has seen it go.
+      const noticed = Date.now() + 30_000;
+      while ((await fetch(`${server.url}/wall`).catch(() => undefined))?.status !== 503) {
+        if (Date.now() > noticed) throw new Error("pages did not answer 503 within 30 s of the database going away");
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
       merge(report, await runFuzz({ ...common, runs: downRuns, seed: (seed ?? report.seed) + runs, databaseDown: () => true }));
       await proxy.restore();
       // Back to 200 once the database is reachable again.

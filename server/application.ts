@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import next from "next";
 import type { AccessGate } from "./access-gate";
 import { createHttpEdge } from "./http-edge";
+import { createPageAvailability } from "./page-availability";
 import { createSocketServer, type StreamIo } from "./realtime/stream-server";
 import type { ApiErrorBody } from "@/lib/contracts/api";
 import { isDatabaseUnreachable } from "@/lib/db/unreachable";
@@ -56,10 +57,13 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
     dev: options.dev,
   });
 
+  const pages = createPageAvailability();
+
   httpServer.on("request", (request, response) => {
     // Host, method, path and body size are settled before anyone reads the request.
     if (edge.handle(request, response)) return;
     (async () => {
+      if (await pages.refuseWhileDown((request.url ?? "/").split("?", 1)[0]!, response)) return;
       if (await options.gate.handleHttp(request, response)) return;
       await handleRequest(request, response);
     })().catch((error: unknown) => {
