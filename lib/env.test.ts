@@ -53,4 +53,13 @@ describe("parseEnv", () => {
     expect(() => parseEnv({ SOCKET_CONNECTIONS_PER_ADDRESS: "0" })).toThrow(/SOCKET_CONNECTIONS_PER_ADDRESS: expected at least 1/);
     expect(() => parseEnv({ SOCKET_SEND_BUFFER_SOFT_BYTES: "2000000" })).toThrow(/SOCKET_SEND_BUFFER_HARD_BYTES: expected more than SOCKET_SEND_BUFFER_SOFT_BYTES/);
   });
+
+  it("reads the Host allow-list and who may frame walls, refusing what is not a host or a CSP source", () => {
+    expect(parseEnv({ PULSE_ALLOWED_HOSTS: "Pulse.Example.com, kiosk.example.net:8443,[fd00::1]" }).PULSE_ALLOWED_HOSTS).toEqual(["pulse.example.com", "kiosk.example.net:8443", "[fd00::1]"]);
+    expect(parseEnv({}).PULSE_ALLOWED_HOSTS).toEqual([]);
+    expect(() => parseEnv({ PULSE_ALLOWED_HOSTS: "http://pulse.example.com/" })).toThrow(/PULSE_ALLOWED_HOSTS: expected host names/);
+    expect(parseEnv({ PULSE_FRAME_ANCESTORS: "https://signage.example.com 'self'" }).PULSE_FRAME_ANCESTORS).toEqual(["https://signage.example.com", "'self'"]);
+    expect(parseEnv({}).PULSE_FRAME_ANCESTORS).toBeUndefined();
+    expect(() => parseEnv({ PULSE_FRAME_ANCESTORS: "https://x.example; script-src *" })).toThrow(/PULSE_FRAME_ANCESTORS: expected CSP sources/);
+  });
 });

@@ -84,6 +84,31 @@ const envSchema = z.object({
   SOCKET_SEND_BUFFER_HARD_BYTES: wholeNumber(1024 * 1024, 1024, 1024 ** 3, "bytes"),
   /** A socket lagging for longer than this is closed. */
   SOCKET_LAG_TIMEOUT_MS: wholeNumber(30_000, 100, 3_600_000, "milliseconds"),
+  /**
+   * Host names (optionally name:port) that requests may address, comma-separated, besides the
+   * defaults (what the server listens on, localhost, 127.0.0.1, [::1]). Anything else is refused,
+   * which defeats DNS rebinding. Behind a proxy, list the public name.
+   */
+  PULSE_ALLOWED_HOSTS: z.preprocess(
+    emptyAsUnset,
+    z
+      .string()
+      .transform((raw) => raw.split(",").map((entry) => entry.trim().toLowerCase()).filter(Boolean))
+      .pipe(z.array(z.string().regex(/^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(:\d{1,5})?$/, "expected host names or host:port, comma-separated")))
+      .default([]),
+  ),
+  /**
+   * Who may embed wall screens (/wall…) in a frame: CSP frame-ancestors sources, space-separated
+   * (`https://signage.example.com 'self'`). Unset: nobody; every other page is never embeddable.
+   */
+  PULSE_FRAME_ANCESTORS: z.preprocess(
+    emptyAsUnset,
+    z
+      .string()
+      .transform((raw) => raw.split(/\s+/).filter(Boolean))
+      .pipe(z.array(z.string().regex(/^('self'|(https?:\/\/)?(\*\.)?[a-z0-9.-]+(:\d{1,5})?|https?:)$/i, "expected CSP sources such as https://signage.example.com or 'self', space-separated")))
+      .optional(),
+  ),
 }).superRefine((env, ctx) => {
   if (env.SOCKET_SEND_BUFFER_HARD_BYTES <= env.SOCKET_SEND_BUFFER_SOFT_BYTES) {
     ctx.addIssue({ code: "custom", path: ["SOCKET_SEND_BUFFER_HARD_BYTES"], message: "expected more than SOCKET_SEND_BUFFER_SOFT_BYTES" });

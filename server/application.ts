@@ -1,8 +1,12 @@
-import { createServer, type Server as HttpServer } from "node:http";
+import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import next from "next";
 import type { AccessGate } from "./access-gate";
+import { createHttpEdge } from "./http-edge";
+import { createPageAvailability } from "./page-availability";
 import { createSocketServer, type StreamIo } from "./realtime/stream-server";
+import type { ApiErrorBody } from "@/lib/contracts/api";
+import { isDatabaseUnreachable } from "@/lib/db/unreachable";
 import { createLogger } from "@/lib/logger";
 
 const log = createLogger("http");
@@ -15,6 +19,10 @@ export interface ApplicationOptions {
   hostname: string;
   port: number;
   gate: AccessGate;
+  /** PULSE_ALLOWED_HOSTS: host names requests may address besides the defaults. */
+  allowedHosts?: readonly string[];
+  /** PULSE_FRAME_ANCESTORS: who may embed wall screens in a frame. */
+  frameAncestors?: readonly string[];
 }
 
 export interface Application {
@@ -41,21 +49,44 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
   });
   await nextApp.prepare();
   const handleRequest = nextApp.getRequestHandler();
+  const edge = createHttpEdge({
+    listenHost: options.hostname,
+    port: () => (httpServer.address() as AddressInfo | null)?.port ?? options.port,
+    allowedHosts: options.allowedHosts,
+    frameAncestors: options.frameAncestors,
+    dev: options.dev,
+  });
+
+  const pages = createPageAvailability();
 
   httpServer.on("request", (request, response) => {
+    // Host, method, path and body size are settled before anyone reads the request.
+    if (edge.handle(request, response)) return;
     (async () => {
+      if (await pages.refuseWhileDown((request.url ?? "/").split("?", 1)[0]!, response)) return;
       if (await options.gate.handleHttp(request, response)) return;
       await handleRequest(request, response);
     })().catch((error: unknown) => {
-      log.error("unhandled request error", { url: request.url, error: error instanceof Error ? error.message : String(error) });
+      // The access gate looks display tokens up in the database: unreachable, that is a 503.
+      const unavailable = isDatabaseUnreachable(error);
+      if (unavailable) log.warn("database unreachable", { url: request.url?.slice(0, 200) });
+      else log.error("unhandled request error", { url: request.url?.slice(0, 200), error: error instanceof Error ? error.message : String(error) });
       if (!response.headersSent) {
-        response.statusCode = 500;
-        response.end();
+        const body: ApiErrorBody = unavailable
+          ? { error: { code: "unavailable", message: "the database cannot be reached; try again shortly" } }
+          : { error: { code: "internal", message: "the server could not complete the request; the error is logged" } };
+        response.writeHead(unavailable ? 503 : 500, { "content-type": "application/json", "cache-control": "no-store" }).end(JSON.stringify(body));
       }
     });
   });
 
   const io = createSocketServer(httpServer);
+  // engine.io answers /socket.io/ itself (polling and the WebSocket upgrade), ahead of the
+  // "request" listener above: the Host allow-list is applied to it here, before the handshake.
+  io.engine.use((request: IncomingMessage, response: ServerResponse, next: (error?: Error) => void) => {
+    if (edge.isAllowedHost(request)) return next();
+    response.writeHead(421, { "content-type": "text/plain" }).end("misdirected request: see PULSE_ALLOWED_HOSTS");
+  });
   io.use((socket, next) => void options.gate.authenticateSocket(socket, next));
 
   return {

@@ -88,6 +88,8 @@ async function start(env: Env, lifecycle: Lifecycle, stop: (reason: string, exit
     hostname: env.HOST,
     port: env.PORT,
     gate: createAccessGate({ authRequired: env.PULSE_AUTH === "on", trustProxy: env.PULSE_TRUST_PROXY }),
+    allowedHosts: env.PULSE_ALLOWED_HOSTS,
+    frameAncestors: env.PULSE_FRAME_ANCESTORS,
   });
   const realtime = startRealtime(application.io, env, readBuildId(process.cwd(), env.NODE_ENV === "development"));
   // Registered in this order so that shutdown closes the sockets first, then flushes.

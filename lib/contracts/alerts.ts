@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { operatorSlugSchema, sectorSlugSchema } from "./catalog";
 import { operatorListParam, sectorListParam } from "./filters";
+import { isInstantInRange } from "./instant";
 
 export const ALERT_KINDS = ["drop", "surge"] as const;
 export const ALERT_SEVERITIES = ["info", "warning", "critical"] as const;
@@ -37,7 +38,10 @@ export const alertsQuerySchema = z.object({
     .max(500, "expected at most 500")
     .default(50),
   /** Only alerts raised before this instant (for paging back in time). */
-  before: z.iso.datetime({ error: "expected an ISO 8601 date-time such as 2026-11-25T08:00:00Z" }).optional(),
+  before: z.iso
+    .datetime({ error: "expected an ISO 8601 date-time such as 2026-11-25T08:00:00Z" })
+    .refine((value) => isInstantInRange(Date.parse(value)), "expected a date-time between 1970 and 9999")
+    .optional(),
   /** Only alerts that have not been resolved. */
   active: z.enum(["true", "false"], { error: "expected true or false" }).optional(),
 });

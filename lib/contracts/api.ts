@@ -8,6 +8,8 @@ export const API_ERROR_CODES = {
   not_found: 404,
   method_not_allowed: 405,
   conflict: 409,
+  /** The Host header names another server (DNS rebinding); see PULSE_ALLOWED_HOSTS. */
+  misdirected: 421,
   payload_too_large: 413,
   unsupported_media_type: 415,
   rate_limited: 429,
@@ -35,3 +37,10 @@ export function describeZodError(error: z.ZodError): string {
     })
     .join("; ");
 }
+
+/** A row id in a path: a positive PostgreSQL int4, so a larger number is a 400 and not a 500. */
+export const databaseIdSchema = z.coerce
+  .number({ error: "expected a number" })
+  .int("expected a whole number")
+  .positive("expected a positive number")
+  .max(2_147_483_647, "expected at most 2147483647");

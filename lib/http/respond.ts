@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { API_ERROR_CODES, describeZodError, type ApiErrorBody, type ApiErrorCode } from "@/lib/contracts/api";
+import { isDatabaseUnreachable } from "@/lib/db/unreachable";
 import { createLogger } from "@/lib/logger";
 
 const log = createLogger("http");
@@ -57,24 +58,74 @@ export function parseParam<Schema extends z.ZodType>(name: string, value: string
   return parsed.data;
 }
 
-const MAX_BODY_BYTES = 64 * 1024;
+/** The default limit of a JSON body; a route may pass its own to parseJsonBody. */
+export const MAX_BODY_BYTES = 64 * 1024;
 
-/** Reads and validates a JSON body: 415 unless JSON, 413 past 64 KiB, 400 naming what is wrong. */
-export async function parseJsonBody<Schema extends z.ZodType>(request: Request, schema: Schema): Promise<z.output<Schema>> {
-  if (!(request.headers.get("content-type") ?? "").includes("application/json")) {
+/**
+ * True when a content-type header names JSON exactly: `application/json`, case-insensitive, with
+ * at most a `charset=utf-8` parameter. A substring test would let a cross-site form post
+ * (`text/plain; a=application/json`) through, and with it a CSRF that needs no preflight.
+ */
+export function isJsonMediaType(header: string | null): boolean {
+  if (header === null) return false;
+  const [essence = "", ...parameters] = header.split(";");
+  if (essence.trim().toLowerCase() !== "application/json") return false;
+  return parameters.every((parameter) => {
+    const separator = parameter.indexOf("=");
+    if (separator < 0) return parameter.trim() === "";
+    const name = parameter.slice(0, separator).trim().toLowerCase();
+    const value = parameter.slice(separator + 1).trim().replace(/^"(.*)"$/, "$1").toLowerCase();
+    return name === "charset" && value === "utf-8";
+  });
+}
+
+const tooLarge = (limit: number) => new HttpError("payload_too_large", `body is larger than ${limit} bytes`);
+
+/**
+ * Reads a request body as a stream, stopping with a 413 as soon as it passes `limit` bytes,
+ * whatever its framing (content-length or chunked). In Next's route handlers `request.body` pulls
+ * from the IncomingMessage on demand, so an oversize body is never held in memory. The stream is
+ * released, not cancelled: cancelling would destroy the socket before the 413 could be sent.
+ */
+export async function readBodyBytes(request: Request, limit: number): Promise<Uint8Array> {
+  const declared = request.headers.get("content-length");
+  if (declared !== null && Number(declared) > limit) throw tooLarge(limit);
+  if (!request.body) return new Uint8Array(0);
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    while (true) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > limit) throw tooLarge(limit);
+      chunks.push(value);
+    }
+  } finally {
+    reader.releaseLock();
+  }
+  return Buffer.concat(chunks, size);
+}
+
+/**
+ * Reads and validates a JSON body: 415 unless exactly JSON, 413 past `limit` bytes (64 KiB by
+ * default) however the body is framed, 400 naming what is wrong (including text that is not UTF-8).
+ */
+export async function parseJsonBody<Schema extends z.ZodType>(
+  request: Request,
+  schema: Schema,
+  options: { limit?: number } = {},
+): Promise<z.output<Schema>> {
+  if (!isJsonMediaType(request.headers.get("content-type"))) {
     throw new HttpError("unsupported_media_type", "expected a JSON body (content-type: application/json)");
   }
-  const declared = Number(request.headers.get("content-length") ?? "0");
-  if (declared > MAX_BODY_BYTES) throw new HttpError("payload_too_large", `body is larger than ${MAX_BODY_BYTES} bytes`);
-  const text = await request.text();
-  if (Buffer.byteLength(text) > MAX_BODY_BYTES) {
-    throw new HttpError("payload_too_large", `body is larger than ${MAX_BODY_BYTES} bytes`);
-  }
+  const bytes = await readBodyBytes(request, options.limit ?? MAX_BODY_BYTES);
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
   } catch {
-    throw new HttpError("bad_request", "body is not valid JSON");
+    throw new HttpError("bad_request", "body is not valid JSON in UTF-8");
   }
   const parsed = schema.safeParse(json);
   if (!parsed.success) throw new HttpError("bad_request", describeZodError(parsed.error));
@@ -85,7 +136,7 @@ type Handler<Context> = (request: Request, context: Context) => Promise<Response
 
 /**
  * Wraps a route handler so that every failure leaves as the uniform error body: HttpError
- * with its own status, anything unexpected as a logged 500. A handler never crashes the process.
+ * with its own status, an unreachable database as 503, anything unexpected as a logged 500. A handler never crashes the process.
  */
 export function handle<Context = unknown>(handler: Handler<Context>): Handler<Context> {
   return async (request, context) => {
@@ -93,6 +144,10 @@ export function handle<Context = unknown>(handler: Handler<Context>): Handler<Co
       return await handler(request, context);
     } catch (error) {
       if (error instanceof HttpError) return respondError(error.code, error.message);
+      if (isDatabaseUnreachable(error)) {
+        log.warn("database unreachable", { method: request.method, url: new URL(request.url).pathname });
+        return respondError("unavailable", "the database cannot be reached; try again shortly");
+      }
       log.error("request failed", {
         method: request.method,
         url: new URL(request.url).pathname,

@@ -1,7 +1,7 @@
-import { z } from "zod";
 import { audit, requireAccount } from "@/lib/auth/actor";
 import { hashPassword } from "@/lib/auth/password";
 import { updateAccountSchema } from "@/lib/contracts/accounts";
+import { databaseIdSchema } from "@/lib/contracts/api";
 import { LastAdminError, deleteAccount, updateAccount } from "@/lib/db/accounts";
 import { recordAudit } from "@/lib/db/audit";
 import { HttpError, handle, parseJsonBody, parseParam, respond } from "@/lib/http/respond";
@@ -11,7 +11,7 @@ export const dynamic = "force-dynamic";
 
 type Context = { params: Promise<{ id: string }> };
 const idOf = async (context: Context) =>
-  parseParam("account", (await context.params).id, z.coerce.number({ error: "expected a number" }).int("expected a whole number").positive("expected a positive number").max(2_147_483_647, "expected a smaller number"));
+  parseParam("account", (await context.params).id, databaseIdSchema);
 
 /** Changes an account's role and/or password; a new password ends its sessions and closes their sockets. */
 export const PATCH = handle<Context>(async (request, context) => {

@@ -1,5 +1,5 @@
-import { z } from "zod";
 import { audit, requireAccount } from "@/lib/auth/actor";
+import { databaseIdSchema } from "@/lib/contracts/api";
 import { revokeDisplayToken } from "@/lib/db/display-tokens";
 import { HttpError, handle, parseParam, respond } from "@/lib/http/respond";
 import { getRealtime } from "@/server/realtime/registry";
@@ -11,7 +11,7 @@ type Context = { params: Promise<{ id: string }> };
 /** Revokes a display token: refused from now on, and its open sockets are closed at once. */
 export const DELETE = handle<Context>(async (request, context) => {
   const actor = await requireAccount(request, "operator");
-  const id = parseParam("display token", (await context.params).id, z.coerce.number({ error: "expected a number" }).int("expected a whole number").positive("expected a positive number"));
+  const id = parseParam("display token", (await context.params).id, databaseIdSchema);
   const token = await revokeDisplayToken(id);
   if (!token) throw new HttpError("not_found", `no display token ${id}`);
   const disconnected = getRealtime()?.revokeDisplayToken(id) ?? 0;

@@ -1,0 +1,53 @@
+/**
+ * Every API route with the methods it answers and whether it reads a body: what the HTTP edge
+ * (server/http-edge.ts) checks before Next.js sees a request, and what `npm run fuzz` aims at.
+ * lib/http/routes.test.ts fails when this table and app/api disagree.
+ */
+export type HttpMethod = "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS";
+
+export interface ApiRoute {
+  /** Next's file-system pattern: `/api/playlists/[slug]`. */
+  pattern: string;
+  /** The methods the route exports (HEAD and OPTIONS are answered by Next for every route). */
+  methods: readonly HttpMethod[];
+  /** The methods that read a JSON body. */
+  bodyMethods: readonly HttpMethod[];
+}
+
+export const API_ROUTES: readonly ApiRoute[] = [
+  { pattern: "/api/account/password", methods: ["POST"], bodyMethods: ["POST"] },
+  { pattern: "/api/accounts", methods: ["GET", "POST"], bodyMethods: ["POST"] },
+  { pattern: "/api/accounts/[id]", methods: ["PATCH", "DELETE"], bodyMethods: ["PATCH"] },
+  { pattern: "/api/alerts", methods: ["GET"], bodyMethods: [] },
+  { pattern: "/api/audit", methods: ["GET"], bodyMethods: [] },
+  { pattern: "/api/baselines", methods: ["GET"], bodyMethods: [] },
+  { pattern: "/api/display-tokens/[id]", methods: ["DELETE"], bodyMethods: [] },
+  { pattern: "/api/displays", methods: ["GET"], bodyMethods: [] },
+  { pattern: "/api/displays/[id]/reload", methods: ["POST"], bodyMethods: [] },
+  { pattern: "/api/health", methods: ["GET"], bodyMethods: [] },
+  { pattern: "/api/history", methods: ["GET"], bodyMethods: [] },
+  { pattern: "/api/live", methods: ["GET"], bodyMethods: [] },
+  { pattern: "/api/playlists", methods: ["GET", "POST"], bodyMethods: ["POST"] },
+  { pattern: "/api/playlists/[slug]", methods: ["GET", "PUT", "DELETE"], bodyMethods: ["PUT"] },
+  { pattern: "/api/playlists/[slug]/tokens", methods: ["GET", "POST"], bodyMethods: ["POST"] },
+  { pattern: "/api/session", methods: ["GET", "POST", "DELETE"], bodyMethods: ["POST"] },
+  { pattern: "/api/simulator/incidents", methods: ["POST"], bodyMethods: ["POST"] },
+];
+
+const compiled = API_ROUTES.map((route) => ({
+  route,
+  regex: new RegExp(`^${route.pattern.replace(/\[[^\]]+\]/g, "[^/]+")}/?$`),
+}));
+
+/** The API route a (still encoded) path belongs to, or undefined. */
+export function matchApiRoute(pathname: string): ApiRoute | undefined {
+  return compiled.find(({ regex }) => regex.test(pathname))?.route;
+}
+
+/** What an `Allow` header says for a route: its methods, plus HEAD with GET, plus OPTIONS. */
+export function allowedMethods(route: ApiRoute): HttpMethod[] {
+  const methods = new Set<HttpMethod>(route.methods);
+  if (methods.has("GET")) methods.add("HEAD");
+  methods.add("OPTIONS");
+  return [...methods];
+}
