@@ -3,7 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { z } from "zod";
-import { ROLES, type Role } from "@/lib/auth/access";
+import { ROLES, type Role } from "@/lib/contracts/accounts";
 import { accountResponseSchema, accountsResponseSchema, MIN_PASSWORD_LENGTH } from "@/lib/contracts/accounts";
 import { fetchJson, sendJson } from "@/lib/queries/fetch-json";
 

@@ -1,3 +1,5 @@
+import type { Role } from "@/lib/contracts/accounts";
+
 /**
  * Who may reach what. Pure decisions, so that every rule is unit-tested; server/access-gate.ts
  * applies them to HTTP requests and socket connections, and route handlers confirm the role with
@@ -11,8 +13,6 @@
  * - A revoked or unknown display token opens nothing, sign-in on or off.
  * - Accounts and the audit log (pages and API) are for admins only, sign-in on or off.
  */
-export const ROLES = ["admin", "operator", "viewer"] as const;
-export type Role = (typeof ROLES)[number];
 
 export type Principal =
   | { kind: "account"; role: Role }

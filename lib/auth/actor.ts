@@ -1,4 +1,5 @@
-import { roleAllows, type Role } from "@/lib/auth/access";
+import { roleAllows } from "@/lib/auth/access";
+import type { Role } from "@/lib/contracts/accounts";
 import { SESSION_COOKIE, parseCookies, sessionKeyOf } from "@/lib/auth/session";
 import { recordAudit } from "@/lib/db/audit";
 import { findSession, type SessionAccount } from "@/lib/db/sessions";

@@ -1,5 +1,8 @@
 import { z } from "zod";
-import { ROLES } from "@/lib/auth/access";
+
+/** Who may do what is decided in lib/auth/access.ts; the names live here, shared with the browser. */
+export const ROLES = ["admin", "operator", "viewer"] as const;
+export type Role = (typeof ROLES)[number];
 
 export const roleSchema = z.enum(ROLES, { error: `expected one of ${ROLES.join(", ")}` });
 

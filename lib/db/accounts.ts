@@ -1,4 +1,4 @@
-import type { Role } from "@/lib/auth/access";
+import type { Role } from "@/lib/contracts/accounts";
 import type { Account } from "@/lib/contracts/accounts";
 import { db } from "./client";
 import { Prisma } from "./generated/prisma/client";

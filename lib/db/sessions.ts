@@ -1,4 +1,4 @@
-import type { Role } from "@/lib/auth/access";
+import type { Role } from "@/lib/contracts/accounts";
 import { db } from "./client";
 
 export interface SessionAccount {

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import type { Role } from "@/lib/auth/access";
+import type { Role } from "@/lib/contracts/accounts";
 import { hashPassword } from "@/lib/auth/password";
 import { startSession } from "@/lib/auth/sign-in";
 import { createAccount } from "@/lib/db/accounts";
