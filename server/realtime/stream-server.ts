@@ -23,6 +23,7 @@ import { SERIES, canonicalFilter, filterKey, filterShows, seriesIndexesFor } fro
 import { TokenBucket } from "@/lib/domain/token-bucket";
 import { WarningThrottle } from "@/lib/domain/warning-throttle";
 import type { ActiveDisplayToken } from "@/lib/db/display-tokens";
+import { clientAddress } from "@/lib/auth/access";
 import { getEnv, type Env } from "@/lib/env";
 import { createLogger } from "@/lib/logger";
 import type { AlertChange } from "./alert-service";
@@ -36,6 +37,8 @@ export interface SocketData {
   /** Set by the access gate for a signed-in person's socket: closed when that session ends (socket-sessions.ts). */
   sessionKey?: string;
   accountId?: number;
+  /** The client's address, as the per-address limits count it (behind a trusted proxy, X-Forwarded-For's last entry). */
+  address: string;
   /** The screen's own id, once it has sent a heartbeat. */
   displayId?: string;
   /** The room of the socket's current subscription, if any. */
@@ -77,6 +80,8 @@ export interface SocketLimits {
   sendBufferHardBytes: number;
   /** A socket lagging for longer than this is closed. */
   lagTimeoutMs: number;
+  /** Behind a trusted proxy (PULSE_TRUST_PROXY=1) every socket's peer is the proxy: count X-Forwarded-For's address instead. */
+  trustProxy: boolean;
   /** Each socket's token bucket: messages at once, and refilled per second. */
   messageBurst: number;
   messagesPerSecond: number;
@@ -90,6 +95,7 @@ export function socketLimitsFromEnv(env: Env): SocketLimits {
     sendBufferSoftBytes: env.SOCKET_SEND_BUFFER_SOFT_BYTES,
     sendBufferHardBytes: env.SOCKET_SEND_BUFFER_HARD_BYTES,
     lagTimeoutMs: env.SOCKET_LAG_TIMEOUT_MS,
+    trustProxy: env.PULSE_TRUST_PROXY,
     // A screen sends a handful of messages an hour; a burst of 10 and 2 a second is generous.
     messageBurst: 10,
     messagesPerSecond: 2,
@@ -149,7 +155,9 @@ function guardAddresses(io: StreamIo, limits: SocketLimits, warnings: ThrottledW
   const counted = new WeakSet<object>();
 
   io.use((socket, next) => {
-    const address = socket.handshake.address;
+    const forwardedFor = socket.handshake.headers["x-forwarded-for"];
+    const address = clientAddress(socket.handshake.address, Array.isArray(forwardedFor) ? forwardedFor.join(",") : forwardedFor, limits.trustProxy);
+    socket.data.address = address;
     const current = open.get(address) ?? 0;
     if (current >= limits.connectionsPerAddress) {
       warnings.warn("connections", address, "refused a socket: too many open from one address", { open: current });
@@ -289,12 +297,9 @@ export interface StreamServerOptions {
 
 export function attachStreamServer(io: StreamIo, source: TickSource, info: ServerInfo, options: StreamServerOptions = {}): StreamServer {
   const rooms = new Map<string, Room>();
-  // A server not made by createSocketServer (none in the product) gets the environment's limits.
-  const policy = policies.get(io) ?? {
-    limits: socketLimitsFromEnv(getEnv()),
-    subscriptionsByAddress: new RateLimiterMemory({ points: getEnv().SOCKET_SUBSCRIPTIONS_PER_ADDRESS_PER_MINUTE, duration: 60 }),
-    warnings: createThrottledWarnings(),
-  };
+  const policy = policies.get(io);
+  // The per-address guards are installed by createSocketServer, before any other middleware.
+  if (!policy) throw new Error("attachStreamServer needs a socket.io server made by createSocketServer");
   const { limits, warnings } = policy;
 
   const roomFor = (filter: StreamFilter): string => {
@@ -310,7 +315,7 @@ export function attachStreamServer(io: StreamIo, source: TickSource, info: Serve
   const project = (room: Room, tick: FullTick) => projectTick(room.indexes, tick);
 
   const cut = (socket: StreamSocket, kind: string, message: string, fields: Record<string, unknown>) => {
-    warnings.warn(kind, socket.handshake.address, message, { id: socket.id, ...fields });
+    warnings.warn(kind, socket.data.address, message, { id: socket.id, ...fields });
     cutOff(socket);
   };
 
@@ -450,7 +455,7 @@ export function attachStreamServer(io: StreamIo, source: TickSource, info: Serve
         refuse(socket, "rate_limited", `${tooMany}: ${tickCount} ticks of ${room.indexes.length} series count as ${cost}; ask for fewer ticks or wait`, ack);
         return;
       }
-      const address = socket.handshake.address;
+      const address = socket.data.address;
       try {
         await policy.subscriptionsByAddress.consume(address);
       } catch (rejection) {

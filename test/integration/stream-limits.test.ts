@@ -257,6 +257,19 @@ describe("limits on sockets that do not behave", () => {
     sockets.push(await connectSocket(server.url));
   });
 
+  it("behind a trusted proxy counts each client's forwarded address, not the proxy's", async () => {
+    const behindProxy = (server: { url: string }, client: string) =>
+      connectSocket(server.url, { extraHeaders: { "x-forwarded-for": `203.0.113.9, ${client}` } });
+    const trusting = await start({ connectionsPerAddress: 1, trustProxy: true });
+    sockets.push(await behindProxy(trusting, "198.51.100.1"), await behindProxy(trusting, "198.51.100.2"));
+    await expect(behindProxy(trusting, "198.51.100.1")).rejects.toThrow("too_many_connections");
+
+    // Without the setting the header is the client's own claim and is not believed.
+    const direct = await start({ connectionsPerAddress: 1, trustProxy: false });
+    sockets.push(await behindProxy(direct, "198.51.100.1"));
+    await expect(behindProxy(direct, "198.51.100.2")).rejects.toThrow("too_many_connections");
+  });
+
   it("refuses an address that opens sockets too fast", async () => {
     const server = await start({ connectsPerAddressPerMinute: 3 });
     for (let attempt = 0; attempt < 3; attempt++) (await connectSocket(server.url)).close();
