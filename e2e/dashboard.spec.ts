@@ -3,7 +3,9 @@ import { expect, test } from "@playwright/test";
 import { E2E_PORT } from "./support/ports";
 import { startOwnServer } from "./support/own-server";
 import { captureStreamFrames } from "./support/stream-frames";
+import { recordTextChanges } from "./support/text-changes";
 
+const CONNECTION_STATUS = "[data-connection]";
 const kpi = (page: import("@playwright/test").Page, id: string) => page.locator(`[data-kpi="${id}"] [data-kpi-value]`);
 
 test.describe("the live dashboard", () => {
@@ -111,6 +113,7 @@ test.describe("a server restart under the dashboard", () => {
     const own = await startOwnServer(E2E_PORT + 3);
     try {
       const frames = captureStreamFrames(page);
+      const changes = await recordTextChanges(page, [CONNECTION_STATUS]);
       await page.goto(`${own.url}/?operator=china-mobile`);
       await expect(page.locator('[data-connection="live"]')).toBeVisible();
       await expect.poll(() => frames.ticks.length).toBeGreaterThan(2);
@@ -121,7 +124,9 @@ test.describe("a server restart under the dashboard", () => {
       const lastGood = await kpi(page, "china-mobile").textContent();
       expect(lastGood).toMatch(/\d/);
       await expect(page.locator('[data-panel="kpi"][data-stale]')).toBeVisible();
-      await page.waitForTimeout(3_000);
+      // The status counts the age of the last update up each second: wait for three of them.
+      const downAt = await changes.now();
+      await expect.poll(async () => (await changes.of(CONNECTION_STATUS)).filter((change) => change.at > downAt).length).toBeGreaterThanOrEqual(3);
       await expect(kpi(page, "china-mobile")).toHaveText(lastGood!);
 
       await own.restart();
