@@ -4,8 +4,11 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { z } from "zod";
 import { sendJson } from "@/lib/queries/fetch-json";
+import type { Language } from "@/lib/domain/dashboard-url";
+import { MESSAGES } from "@/lib/i18n/messages";
 
-export function SignInForm({ next }: { next: string }) {
+export function SignInForm({ next, lang }: { next: string; lang: Language }) {
+  const text = MESSAGES[lang].admin.signIn;
   const [error, setError] = useState<string | null>(null);
   const router = useRouter();
   return (
@@ -24,12 +27,12 @@ export function SignInForm({ next }: { next: string }) {
       }}
     >
       <label className="block text-sm">
-        Operators&apos; password
+        {text.password}
         <input name="password" type="password" required autoComplete="current-password" className="mt-1 block w-full rounded border border-panel-border bg-canvas px-2 py-1" />
       </label>
       {error ? <p role="alert" className="text-sm text-warn">{error}</p> : null}
       <button type="submit" className="rounded bg-accent px-3 py-1 font-medium text-canvas">
-        Sign in
+        {text.submit}
       </button>
     </form>
   );
