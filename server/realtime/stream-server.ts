@@ -131,7 +131,8 @@ export function attachStreamServer(io: StreamIo, source: TickSource, info: Serve
       if (!socket.data.limiter.take(Date.now())) {
         socket.data.violations++;
         if (socket.data.violations > MAX_VIOLATIONS) {
-          log.warn("disconnecting a flooding client", { id: socket.id, address: socket.handshake.address });
+          // Messages already received keep arriving after the disconnect: say it once.
+          if (socket.data.violations === MAX_VIOLATIONS + 1) log.warn("disconnecting a flooding client", { id: socket.id, address: socket.handshake.address });
           socket.disconnect(true);
           return;
         }
