@@ -110,6 +110,8 @@ test.describe("the live dashboard", () => {
 
 test.describe("a server restart under the dashboard", () => {
   test("shows stale while the server is down and resumes without a gap when it is back", async ({ page }) => {
+    // Starts (and restarts) a server of its own: generous on a loaded machine.
+    test.setTimeout(120_000);
     const own = await startOwnServer(E2E_PORT + 3);
     try {
       const frames = captureStreamFrames(page);

@@ -21,6 +21,8 @@ test.describe("the server process", () => {
   test.afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
   test("starts on an embedded PostgreSQL when DATABASE_URL is unset, keeps its data, and stops cleanly on SIGINT", async () => {
+    // Starts (and restarts) a server of its own: generous on a loaded machine.
+    test.setTimeout(120_000);
     await mkdir(dataDir, { recursive: true, mode: 0o755 });
     const port = E2E_PORT + 1;
     const pgPort = E2E_EMBEDDED_PG_PORT + 10;

@@ -81,6 +81,8 @@ test.describe("the wall screen", () => {
   });
 
   test("keeps rotating and resumes the data without a gap when the server is killed and restarted", async ({ page }) => {
+    // Starts (and restarts) a server of its own: generous on a loaded machine.
+    test.setTimeout(120_000);
     const own = await startOwnServer(E2E_PORT + 4);
     try {
       await createPlaylist(own.url, "survivor", [
@@ -118,6 +120,8 @@ test.describe("the wall screen", () => {
   });
 
   test("refuses a revoked display token, on the open screen and on reload", async ({ browser }) => {
+    // Starts (and restarts) a server of its own: generous on a loaded machine.
+    test.setTimeout(120_000);
     const own = await startOwnServer(E2E_PORT + 5, { PULSE_AUTH: "on", PULSE_ADMIN_PASSWORD: "wall-screens-e2e" });
     try {
       const signIn = await fetch(`${own.url}/api/session`, {
