@@ -1,15 +1,14 @@
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { once } from "node:events";
 import { createServer } from "node:net";
-import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { eventually } from "../support/stream-server";
 
-const TSX = path.resolve("node_modules/.bin/tsx");
 const children: ChildProcessWithoutNullStreams[] = [];
 
 function watch(...args: string[]) {
-  const child = spawn(TSX, ["cli/watch.ts", ...args], { env: { ...process.env, NO_COLOR: "1" } });
+  // One process (tsx as a loader, not its wrapper), so killing it leaves nothing behind.
+  const child = spawn(process.execPath, ["--import", "tsx", "cli/watch.ts", ...args], { env: { ...process.env, NO_COLOR: "1" } });
   children.push(child);
   let stdout = "";
   let stderr = "";
