@@ -120,7 +120,7 @@ test.describe("a server restart under the dashboard", () => {
       await expect(page.locator('[data-connection="live"]')).toBeVisible();
       await expect.poll(() => frames.ticks.length).toBeGreaterThan(2);
 
-      expect(await own.server.stop("SIGTERM")).toBe(0);
+      expect(await own.server.stop("SIGTERM"), own.server.output()).toBe(0);
       await expect(page.locator('[data-connection="reconnecting"], [data-connection="stale"]')).toBeVisible();
       // The last good values stay on screen, marked stale, while a few ticks go by unserved.
       const lastGood = await kpi(page, "china-mobile").textContent();

@@ -26,7 +26,8 @@ test.describe("the server process", () => {
     await mkdir(dataDir, { recursive: true, mode: 0o755 });
     const port = E2E_PORT + 1;
     const pgPort = E2E_EMBEDDED_PG_PORT + 10;
-    const env = { DATABASE_URL: undefined, PULSE_DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(pgPort) };
+    // A short back-fill: a week of it takes long on a loaded machine, and stopping waits for it.
+    const env = { DATABASE_URL: undefined, PULSE_DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(pgPort), HISTORY_BACKFILL_HOURS: "2" };
 
     const first = await startServer({ port, env });
     expect(first.output()).toContain("database: embedded PostgreSQL");
@@ -44,7 +45,7 @@ test.describe("the server process", () => {
     const postmasterPid = Number(readFileSync(path.join(dataDir, "postgres", "postmaster.pid"), "utf8").split("\n")[0]);
     expect(isAlive(postmasterPid)).toBe(true);
 
-    expect(await first.stop("SIGINT")).toBe(0);
+    expect(await first.stop("SIGINT"), first.output()).toBe(0);
     expect(first.output()).toContain("stopped");
     // Nothing left behind: the embedded postgres is gone with the server.
     expect(isAlive(postmasterPid)).toBe(false);
@@ -56,7 +57,7 @@ test.describe("the server process", () => {
     const marks = await again.query("SELECT name FROM playlist WHERE slug = 'survives-restart'");
     await again.end();
     expect(marks.rows).toEqual([{ name: "Survives restart" }]);
-    expect(await second.stop("SIGTERM")).toBe(0);
+    expect(await second.stop("SIGTERM"), second.output()).toBe(0);
   });
 
   test("refuses to start with a bad setting and names the variable", async () => {
