@@ -4,7 +4,7 @@ import path from "node:path";
 import { randomBytes } from "node:crypto";
 import { expect, test } from "@playwright/test";
 import pg from "pg";
-import { E2E_EMBEDDED_PG_PORT, E2E_PORT } from "./support/ports";
+import { E2E_PORT, freePort } from "./support/ports";
 import { startServer } from "./support/server";
 
 const isAlive = (pid: number) => {
@@ -25,7 +25,7 @@ test.describe("the server process", () => {
     test.setTimeout(120_000);
     await mkdir(dataDir, { recursive: true, mode: 0o755 });
     const port = E2E_PORT + 1;
-    const pgPort = E2E_EMBEDDED_PG_PORT + 10;
+    const pgPort = await freePort();
     // A short back-fill: a week of it takes long on a loaded machine, and stopping waits for it.
     const env = { DATABASE_URL: undefined, PULSE_DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(pgPort), HISTORY_BACKFILL_HOURS: "2" };
 
