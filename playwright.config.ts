@@ -24,5 +24,9 @@ export default defineConfig({
       args: CHROMIUM_ARGS,
     },
   },
-  projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"], viewport: { width: 1920, height: 1080 } } }],
+  projects: [
+    { name: "chromium", testIgnore: "**/phone.spec.ts", use: { ...devices["Desktop Chrome"], viewport: { width: 1920, height: 1080 } } },
+    // The dashboard on a phone: 390 px wide, as the narrowest phones in common use.
+    { name: "phone", testMatch: "**/phone.spec.ts", use: { ...devices["Pixel 7"], viewport: { width: 390, height: 844 } } },
+  ],
 });

@@ -18,11 +18,10 @@
  *     paint), once its history is in. Also the main-thread time per tick while that view is open.
  * The first 5 s after a load are discarded (warm-up). 1 and 2 are repeated `--runs` times on fresh
  * pages and 3 on `--loads` fresh loads; the summary gives the median. Results go to stdout and
- * bench/results/browser.json.
+ * bench/results/runs/ (bench/results/browser.json with --record).
  */
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
-import { mkdir, writeFile } from "node:fs/promises";
 import os from "node:os";
 import { parseArgs } from "node:util";
 import type { Browser, CDPSession, Page } from "@playwright/test";
@@ -31,12 +30,14 @@ import type { PulseBenchHooks } from "@/lib/realtime/bench-probe";
 import { startServer, type RunningServer } from "@/e2e/support/server";
 import { assertPortFree, createCleanup, dropLeftoverDatabases, launchChromium, sleep, stopServer, waitFor, waitForDayOfHistory } from "@/test/support/harness";
 import { providePostgresServer } from "@/test/support/postgres-server";
+import { benchPort, writeResult } from "./settings";
 
 const { values: options } = parseArgs({
   options: {
     runs: { type: "string", default: "3" },
     ticks: { type: "string", default: "60" },
     loads: { type: "string", default: "3" },
+    record: { type: "boolean", default: false },
   },
 });
 const count = (name: keyof typeof options, min: number) => {
@@ -49,8 +50,8 @@ const RUNS = count("runs", 1);
 const TICKS = count("ticks", 10);
 const LOADS = count("loads", 1);
 
-const PORT = 3290;
-const EMBEDDED_PG_PORT = 54369;
+const PORT = benchPort("BENCH_PORT", 3290);
+const EMBEDDED_PG_PORT = benchPort("BENCH_EMBEDDED_PG_PORT", 54369);
 const VIEWPORT = { width: 1920, height: 1080 };
 const TICK_MS = 1000; // the server's default; the bench does not change it
 const WARM_UP_MS = 5000;
@@ -336,9 +337,8 @@ async function main() {
       runs,
       loads,
     };
-    await mkdir("bench/results", { recursive: true });
-    await writeFile("bench/results/browser.json", `${JSON.stringify(result, null, 2)}\n`);
-    printSummary(result);
+    const written = await writeResult("browser", result, options.record);
+    printSummary(result, written);
   } finally {
     await cleanup.run();
   }
@@ -358,7 +358,7 @@ function printSummary(result: {
     mainThreadPerTickWhileOpen?: { taskMs: number };
   };
   runs: { ticks: number; tickToPaintMs: { p95: number }; mainThreadPerTick: { taskMs: number }; layout: { panels: { panel: string; fullyVisible: boolean }[] } }[];
-}) {
+}, written: string) {
   const verdict = (met: boolean) => (met ? "MET" : "NOT MET");
   const { tickToPaintMs: paint, mainThreadMsPerTick: main, view24h: day } = result;
   const offScreen = result.runs[0]?.layout.panels.filter((panel) => !panel.fullyVisible).map((panel) => panel.panel) ?? [];
@@ -379,7 +379,7 @@ function printSummary(result: {
     `  sum over the charts ${day.sumMs} ms (overlapping: charts redrawn in one commit share a paint); first start to last paint ${day.firstStartToLastPaintMs} ms`,
     day.mainThreadPerTickWhileOpen ? `  main thread per tick while the 24-hour view is open: ${day.mainThreadPerTickWhileOpen.taskMs} ms` : "",
     "",
-    "written to bench/results/browser.json",
+    `written to ${written}`,
   ];
   console.log(lines.join("\n"));
 }

@@ -6,11 +6,10 @@
  * through three views every 20 s while it receives and draws them. Before and after, it forces a
  * garbage collection and reads the JS heap, the DOM node count and the event listener count.
  * Target: heap growth under 2 MB; DOM nodes and listeners flat. Results: stdout and
- * bench/results/soak.json.
+ * bench/results/runs/ (bench/results/soak.json with --record).
  */
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdir, writeFile } from "node:fs/promises";
 import os from "node:os";
 import { parseArgs } from "node:util";
 import type { CDPSession, Page } from "@playwright/test";
@@ -19,13 +18,15 @@ import { startServer, type RunningServer } from "@/e2e/support/server";
 import { signIn } from "@/e2e/support/sign-in";
 import { launchChromium } from "@/test/support/harness";
 import { providePostgresServer } from "@/test/support/postgres-server";
+import { benchPort, writeResult } from "./settings";
 
 const { values: options } = parseArgs({
   options: {
     ticks: { type: "string", default: "86400" },
     "tick-ms": { type: "string", default: "5" },
     minutes: { type: "string", default: "10" },
-    port: { type: "string", default: "3292" },
+    port: { type: "string", default: String(benchPort("BENCH_PORT", 3292)) },
+    record: { type: "boolean", default: false },
   },
 });
 const TICKS = Number(options.ticks);
@@ -69,7 +70,7 @@ async function main() {
     console.error("soak: no build found; run `npm run build` first");
     process.exit(1);
   }
-  const postgres = await providePostgresServer("soak-postgres", 54379);
+  const postgres = await providePostgresServer("soak-postgres", benchPort("BENCH_EMBEDDED_PG_PORT", 54379));
   const name = `pulse_soak_${randomBytes(4).toString("hex")}`;
   const databaseUrl = await ensureDatabaseExists(postgres.url, name);
   let server: RunningServer | undefined;
@@ -141,9 +142,8 @@ async function main() {
       stillLive: stillLive === 1,
       samples,
     };
-    await mkdir("bench/results", { recursive: true });
-    await writeFile("bench/results/soak.json", `${JSON.stringify(result, null, 2)}\n`);
-    console.log(JSON.stringify({ ...result, samples: `${samples.length} samples in bench/results/soak.json` }, null, 2));
+    const written = await writeResult("soak", result, options.record);
+    console.log(JSON.stringify({ ...result, samples: `${samples.length} samples in ${written}` }, null, 2));
     const met = result.heapGrowthMB < 2 && end.domNodes <= start.domNodes * 1.05 + 20 && end.jsEventListeners <= start.jsEventListeners + 5;
     console.log(met ? "target met" : "TARGET NOT MET");
   } finally {

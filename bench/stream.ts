@@ -7,11 +7,10 @@
  *  2. server CPU per tick with N sockets connected (clients in a separate process), against
  *     the same server with no socket connected.
  * The server is the real one (simulator, rooms, rollup writer, alert detector) on a throwaway
- * database; results go to stdout and bench/results/stream.json.
+ * database; results go to stdout and bench/results/runs/ (bench/results/stream.json with --record).
  */
 import { fork, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdir, writeFile } from "node:fs/promises";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import os from "node:os";
@@ -27,12 +26,14 @@ import { setLogLevel } from "@/lib/logger";
 import { startRealtime } from "@/server/realtime";
 import { createSocketServer } from "@/server/realtime/stream-server";
 import { providePostgresServer } from "@/test/support/postgres-server";
+import { benchPort, writeResult } from "./settings";
 
 const { values: options } = parseArgs({
   options: {
     sockets: { type: "string", default: "1000" },
     ticks: { type: "string", default: "300" },
     "tick-ms": { type: "string", default: "100" },
+    record: { type: "boolean", default: false },
   },
 });
 const SOCKETS = Number(options.sockets);
@@ -74,7 +75,7 @@ async function cpuPerTick(source: { currentSeq: number }, ticks: number) {
 }
 
 async function main() {
-  const postgres = await providePostgresServer("bench-postgres", 54369);
+  const postgres = await providePostgresServer("bench-postgres", benchPort("BENCH_EMBEDDED_PG_PORT", 54369));
   const name = `pulse_bench_${randomBytes(4).toString("hex")}`;
   const url = await ensureDatabaseExists(postgres.url, name);
   await migrateDatabase(url);
@@ -117,9 +118,8 @@ async function main() {
       wireBytesPerTick: { everything, oneOperator },
       serverCpuPerTick: { sockets0: idle, [`sockets${SOCKETS}`]: loaded, rooms },
     };
-    await mkdir("bench/results", { recursive: true });
-    await writeFile("bench/results/stream.json", `${JSON.stringify(result, null, 2)}\n`);
     console.log(JSON.stringify(result, null, 2));
+    console.log(`written to ${await writeResult("stream", result, options.record)}`);
   } finally {
     clients?.kill();
     await new Promise<void>((resolve) => {

@@ -32,7 +32,8 @@ async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T
 }
 
 test.describe("the server process on its embedded PostgreSQL", () => {
-  test.describe.configure({ mode: "serial" });
+  // These start and restart servers of their own: generous on a loaded machine.
+  test.describe.configure({ mode: "serial", timeout: 120_000 });
   const dataDir = path.resolve(`.data/e2e-process-${randomBytes(4).toString("hex")}`);
   const port = E2E_PORT + 1;
   const pgPort = E2E_EMBEDDED_PG_PORT + 10;
@@ -174,7 +175,8 @@ test.describe("the server process on its embedded PostgreSQL", () => {
 });
 
 test.describe("servers sharing one database", () => {
-  test.describe.configure({ mode: "serial" });
+  // These start and restart servers of their own: generous on a loaded machine.
+  test.describe.configure({ mode: "serial", timeout: 120_000 });
   const port = E2E_PORT + 3;
   let serverUrl: string;
   let databaseName: string;

@@ -3,6 +3,7 @@ import { E2E_PORT } from "./support/ports";
 import { startOwnServer } from "./support/own-server";
 import { signIn } from "./support/sign-in";
 import { captureStreamFrames } from "./support/stream-frames";
+import { recordTextChanges } from "./support/text-changes";
 
 /** Creating a playlist needs a signed-in operator: signs in as the test admin unless given a session. */
 async function createPlaylist(baseUrl: string, slug: string, views: object[], cookie?: string) {
@@ -14,7 +15,9 @@ async function createPlaylist(baseUrl: string, slug: string, views: object[], co
   expect(response.status, await response.clone().text()).toBe(201);
 }
 
-const titleOf = (page: Page) => page.locator("[data-view-title]").textContent();
+const VIEW_TITLE = "[data-view-title]";
+const WALL_CLOCK = "[data-wall-clock]";
+const titleOf = (page: Page) => page.locator(VIEW_TITLE).textContent();
 
 test.describe("the wall screen", () => {
   test("shows no control at all and hides the cursor", async ({ page }) => {
@@ -32,48 +35,56 @@ test.describe("the wall screen", () => {
   });
 
   test("rotates through the playlist in order, for each view's dwell time, round after round", async ({ page, baseURL }) => {
+    // Two rounds of 5 + 8 + 5 s dwells, waited for event by event, with room for a loaded machine.
+    test.setTimeout(120_000);
     await createPlaylist(baseURL!, "rotation-order", [
       { title: "First", operators: ["china-mobile"], dwellSeconds: 5 },
       { title: "Second", sectors: ["energy"], dwellSeconds: 8 },
       { title: "Third", operators: ["china-telecom"], sectors: ["retail"], dwellSeconds: 5 },
     ]);
+    const changes = await recordTextChanges(page, [VIEW_TITLE, WALL_CLOCK]);
+    const titles = async () => (await changes.of(VIEW_TITLE)).map((change) => ({ title: change.text.replace(/^ · /, ""), at: change.at }));
     await page.goto("/wall/rotation-order");
-    await expect(page.locator("[data-view-title]")).toContainText("First");
+    await expect(page.locator(VIEW_TITLE)).toContainText("First");
 
-    const seen: { title: string; at: number }[] = [];
-    const started = Date.now();
-    while (Date.now() - started < 24_000) {
-      const title = ((await titleOf(page)) ?? "").replace(/^ · /, "");
-      if (seen.at(-1)?.title !== title) seen.push({ title, at: Date.now() });
-      await page.waitForTimeout(200);
-    }
-    console.log(JSON.stringify(seen.map((entry) => [entry.title, entry.at - started])));
+    await expect.poll(async () => (await titles()).length, { timeout: 60_000 }).toBeGreaterThanOrEqual(5);
+    const seen = (await titles()).slice(0, 5);
     expect(seen.map((entry) => entry.title)).toEqual(["First", "Second", "Third", "First", "Second"]);
+    // Second stays 8 s, the others 5 s (the first one started with the page, before it was hydrated).
+    // Timestamps are the page's own; the bounds leave room for a render delayed by a busy machine.
     const dwells = seen.slice(1).map((entry, index) => (entry.at - seen[index]!.at) / 1000);
-    // Second stays 8 s, the others 5 s (the first one started with the page, before we looked).
-    // Generous upper bounds: this runs on a busy 2-core machine, and we sample every 200 ms.
     const expectDwell = (measured: number | undefined, seconds: number) => {
-      expect(measured).toBeGreaterThan(seconds - 0.8);
-      expect(measured).toBeLessThan(seconds + 2);
+      expect(measured).toBeGreaterThan(seconds - 1);
+      expect(measured).toBeLessThan(seconds + 3);
     };
     expectDwell(dwells[1], 8);
     expectDwell(dwells[2], 5);
     expectDwell(dwells[3], 5);
-    // The filter follows the view: the third shows one cell, China Telecom × retail.
-    await expect(page.locator("[data-cell]")).toHaveCount(3);
 
     // Keys work, but nothing shows until they are used.
     await expect(page.locator("[data-key-hint]")).toHaveCount(0);
     await page.keyboard.press("Space");
     await expect(page.locator("[data-key-hint]")).toBeVisible();
-    const paused = await titleOf(page);
-    await page.waitForTimeout(9_000);
-    expect(await titleOf(page)).toBe(paused);
+    const pausedAt = await changes.now();
+    const paused = (await titles()).at(-1)!.title;
+    // The filter follows the view: First is China Mobile's 7 sectors, Second energy at 3 operators,
+    // Third one cell, China Telecom × retail.
+    await expect(page.locator("[data-cell]")).toHaveCount({ First: 7, Second: 3, Third: 1 }[paused]!);
+
+    // Paused stays paused: let the page's clock show ten new seconds, past any dwell (8 s at most),
+    // and no title change may have reached the page in that time.
+    await expect
+      .poll(async () => (await changes.of(WALL_CLOCK)).filter((change) => change.at > pausedAt).length, { timeout: 60_000 })
+      .toBeGreaterThanOrEqual(10);
+    expect((await titles()).filter((change) => change.at > pausedAt)).toEqual([]);
+    await expect(page.locator(VIEW_TITLE)).toHaveText(` · ${paused}`);
     await page.keyboard.press("ArrowRight");
-    await expect(page.locator("[data-view-title]")).not.toHaveText(paused!);
+    await expect(page.locator(VIEW_TITLE)).not.toHaveText(` · ${paused}`);
   });
 
   test("keeps rotating and resumes the data without a gap when the server is killed and restarted", async ({ page }) => {
+    // Starts (and restarts) a server of its own: generous on a loaded machine.
+    test.setTimeout(120_000);
     const own = await startOwnServer(E2E_PORT + 4);
     try {
       await createPlaylist(own.url, "survivor", [
@@ -81,6 +92,7 @@ test.describe("the wall screen", () => {
         { title: "Unicom", operators: ["china-unicom"], dwellSeconds: 6 },
       ]);
       const frames = captureStreamFrames(page);
+      const changes = await recordTextChanges(page, [WALL_CLOCK]);
       await page.goto(`${own.url}/wall/survivor`);
       await expect(page.locator('[data-connection="live"]')).toBeVisible();
       await expect.poll(() => frames.ticks.length).toBeGreaterThan(2);
@@ -88,7 +100,9 @@ test.describe("the wall screen", () => {
       own.server.process.kill("SIGKILL");
       await expect(page.locator("[data-stale-overlay]")).toBeVisible({ timeout: 10_000 });
       await expect(page.locator('[data-kpi="total"] [data-kpi-value]')).toHaveText(/\d/);
-      await page.waitForTimeout(2_000);
+      // Let a few ticks go unserved (the page's clock shows three more seconds), so there is a gap to fill.
+      const downAt = await changes.now();
+      await expect.poll(async () => (await changes.of(WALL_CLOCK)).filter((change) => change.at > downAt).length, { timeout: 30_000 }).toBeGreaterThanOrEqual(3);
 
       await own.restart();
       await expect(page.locator('[data-connection="live"]')).toBeVisible({ timeout: 20_000 });
@@ -108,6 +122,8 @@ test.describe("the wall screen", () => {
   });
 
   test("refuses a revoked display token, on the open screen and on reload", async ({ browser }) => {
+    // Starts (and restarts) a server of its own: generous on a loaded machine.
+    test.setTimeout(120_000);
     const own = await startOwnServer(E2E_PORT + 5, { PULSE_AUTH: "on", PULSE_ADMIN_PASSWORD: "wall-screens-e2e" });
     try {
       const signIn = await fetch(`${own.url}/api/session`, {
@@ -152,9 +168,14 @@ test.describe("the wall screen", () => {
   ] as const) {
     test(`fills a ${name} screen without scrolling, with type scaled to it`, async ({ browser }, testInfo) => {
       const page = await browser.newPage({ viewport: { width, height } });
+      const changes = await recordTextChanges(page, [WALL_CLOCK]);
       await page.goto("/wall/overview");
       await expect(page.locator('[data-connection="live"]')).toBeVisible();
-      await page.waitForTimeout(2_000);
+      // Measure a settled screen: every panel drawn and two more live seconds rendered after that.
+      await expect(page.locator("[data-cell]")).toHaveCount(21);
+      await expect(page.locator("canvas").first()).toBeVisible();
+      const drawnAt = await changes.now();
+      await expect.poll(async () => (await changes.of(WALL_CLOCK)).filter((change) => change.at > drawnAt).length).toBeGreaterThanOrEqual(2);
       const size = await page.evaluate(() => ({
         scrollHeight: document.documentElement.scrollHeight,
         innerHeight: window.innerHeight,

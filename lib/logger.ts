@@ -7,7 +7,12 @@ export type LogFields = Record<string, unknown>;
 
 const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
-const state = globalThis as typeof globalThis & { __pulseLogLevel?: LogLevel };
+interface LogCapture {
+  level: LogLevel;
+  lines: string[];
+}
+
+const state = globalThis as typeof globalThis & { __pulseLogLevel?: LogLevel; __pulseLogCapture?: LogCapture };
 
 export function setLogLevel(level: LogLevel): void {
   state.__pulseLogLevel = level;
@@ -20,7 +25,8 @@ function formatValue(value: unknown): string {
 }
 
 function write(level: LogLevel, scope: string, message: string, fields?: LogFields): void {
-  if (ORDER[level] < ORDER[state.__pulseLogLevel ?? "info"]) return;
+  const capture = state.__pulseLogCapture;
+  if (ORDER[level] < ORDER[capture?.level ?? state.__pulseLogLevel ?? "info"]) return;
   const extra = fields
     ? Object.entries(fields)
         .filter(([, value]) => value !== undefined)
@@ -28,7 +34,23 @@ function write(level: LogLevel, scope: string, message: string, fields?: LogFiel
         .join("")
     : "";
   const line = `${new Date().toISOString()} ${level.toUpperCase().padEnd(5)} [${scope}] ${message}${extra}\n`;
-  (level === "error" || level === "warn" ? process.stderr : process.stdout).write(line);
+  if (capture) capture.lines.push(line);
+  else (level === "error" || level === "warn" ? process.stderr : process.stdout).write(line);
+}
+
+/**
+ * For tests: from now until `stop()`, lines at `level` and above are kept in `lines` instead of
+ * being printed, so a test can assert on the lines it provokes and they do not clutter the output.
+ */
+export function captureLogs(level: LogLevel = "info"): { lines: string[]; stop(): void } {
+  const capture: LogCapture = { level, lines: [] };
+  state.__pulseLogCapture = capture;
+  return {
+    lines: capture.lines,
+    stop: () => {
+      if (state.__pulseLogCapture === capture) state.__pulseLogCapture = undefined;
+    },
+  };
 }
 
 export interface Logger {

@@ -3,7 +3,7 @@
  *
  * Renders the dashboard at 1920×1080 in headless Chromium after its live panels have been
  * updating for about 8 s, so the charts carry data and the numbers have moved. Without --url it
- * starts the built server (dist/server.js) on port 3291 with a throwaway database holding 26
+ * starts the built server (dist/server.js) on port 3291 (BENCH_PORT) with a throwaway database holding 26
  * hours of back-filled history, as bench/browser.ts does, and stops it and drops the database
  * afterwards. With --url it shoots that (already running) server instead.
  * It fails, rather than write a picture of an error page, when the panels are not on the page
@@ -18,6 +18,7 @@ import { dropDatabase, ensureDatabaseExists } from "@/lib/db/admin";
 import { startServer } from "@/e2e/support/server";
 import { assertPortFree, createCleanup, dropLeftoverDatabases, launchChromium, sleep, stopServer, waitForDayOfHistory } from "@/test/support/harness";
 import { providePostgresServer } from "@/test/support/postgres-server";
+import { benchPort } from "@/bench/settings";
 
 const { values: options } = parseArgs({
   options: {
@@ -26,8 +27,8 @@ const { values: options } = parseArgs({
   },
 });
 
-const PORT = 3291;
-const EMBEDDED_PG_PORT = 54369;
+const PORT = benchPort("BENCH_PORT", 3291);
+const EMBEDDED_PG_PORT = benchPort("BENCH_EMBEDDED_PG_PORT", 54369);
 const VIEWPORT = { width: 1920, height: 1080 };
 const SETTLE_MS = 8000;
 

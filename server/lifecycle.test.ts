@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { captureLogs } from "@/lib/logger";
 import { Lifecycle } from "./lifecycle";
 
 describe("Lifecycle", () => {
@@ -12,8 +13,10 @@ describe("Lifecycle", () => {
     });
     lifecycle.onShutdown("http", async () => void ran.push("http"));
 
-    await Promise.all([lifecycle.shutdown("SIGTERM"), lifecycle.shutdown("SIGINT")]);
+    const logs = captureLogs("warn");
+    await Promise.all([lifecycle.shutdown("SIGTERM"), lifecycle.shutdown("SIGINT")]).finally(logs.stop);
     expect(ran).toEqual(["http", "database", "embedded postgres"]);
+    expect(logs.lines.filter((line) => line.includes("ERROR [lifecycle] shutdown step failed step=database"))).toHaveLength(1);
     expect(lifecycle.isStopping).toBe(true);
   });
 });

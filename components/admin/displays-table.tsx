@@ -5,17 +5,20 @@ import { z } from "zod";
 import { formatAge } from "@/lib/domain/format";
 import { sendJson } from "@/lib/queries/fetch-json";
 import { displaysQueryOptions } from "@/lib/queries/playlists";
+import type { Language } from "@/lib/domain/dashboard-url";
+import { MESSAGES } from "@/lib/i18n/messages";
 
 const megabytes = (bytes: number | null) => (bytes === null ? "—" : `${(bytes / 2 ** 20).toFixed(1)} MB`);
 
-export function DisplaysTable() {
+export function DisplaysTable({ lang }: { lang: Language }) {
+  const text = MESSAGES[lang].admin.displays;
   const { data, error, dataUpdatedAt } = useQuery(displaysQueryOptions());
   const reload = useMutation({
     mutationFn: (id: string) => sendJson("POST", `/api/displays/${encodeURIComponent(id)}/reload`, undefined, z.object({ reloading: z.string() })),
   });
   if (error) return <p role="alert" className="text-warn">{error.message}</p>;
   const displays = data?.displays ?? [];
-  if (displays.length === 0) return <p className="text-ink-muted">No screen has reported yet. Open /wall/&lt;playlist&gt; on a screen; it reports every 30 seconds.</p>;
+  if (displays.length === 0) return <p className="text-ink-muted">{text.none}</p>;
   // Ages are measured from when the list was fetched (it refreshes every 10 s).
   const now = dataUpdatedAt;
   return (
@@ -23,7 +26,7 @@ export function DisplaysTable() {
       <table className="w-full text-sm">
         <thead className="text-left text-ink-muted">
           <tr>
-            {["Screen", "Playlist · view", "Health", "Last heard", "JS heap", "Frames/s", "Build", ""].map((heading) => (
+            {[...text.columns, ""].map((heading) => (
               <th key={heading} scope="col" className="px-3 py-2 font-medium">
                 {heading}
               </th>
@@ -42,13 +45,13 @@ export function DisplaysTable() {
                 {display.viewIndex !== null ? ` (${display.viewIndex + 1})` : ""}
               </td>
               <td className="px-3 py-2" data-health={display.health}>
-                {display.health === "ok" ? "● OK" : "○ Silent"}
-                {display.connected ? "" : " · offline"}
+                {display.health === "ok" ? text.ok : text.silent}
+                {display.connected ? "" : text.offline}
               </td>
-              <td className="px-3 py-2">{formatAge(now - Date.parse(display.lastSeenAt), "en")} ago</td>
+              <td className="px-3 py-2">{text.ago(formatAge(now - Date.parse(display.lastSeenAt), lang))}</td>
               <td className="px-3 py-2 tabular-nums">{megabytes(display.jsHeapBytes)}</td>
               <td className="px-3 py-2 tabular-nums">{display.fps ?? "—"}</td>
-              <td className="px-3 py-2 font-mono text-xs">{display.currentBuild ? "current" : `⚠ ${display.buildId ?? "?"}`}</td>
+              <td className="px-3 py-2 font-mono text-xs">{display.currentBuild ? text.current : `⚠ ${display.buildId ?? "?"}`}</td>
               <td className="px-3 py-2">
                 <button
                   type="button"
@@ -56,7 +59,7 @@ export function DisplaysTable() {
                   onClick={() => reload.mutate(display.id)}
                   className="rounded border border-panel-border px-2 py-0.5 disabled:opacity-40 focus-visible:outline-2 focus-visible:outline-accent"
                 >
-                  Reload
+                  {text.reload}
                 </button>
               </td>
             </tr>

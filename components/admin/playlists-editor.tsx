@@ -3,7 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { z } from "zod";
-import { OPERATOR_SLUGS, OPERATORS, SECTOR_SLUGS, SECTORS } from "@/lib/contracts/catalog";
+import { OPERATOR_SLUGS, SECTOR_SLUGS } from "@/lib/contracts/catalog";
 import {
   TIME_WINDOW_VALUES,
   createdDisplayTokenSchema,
@@ -14,6 +14,11 @@ import {
 } from "@/lib/contracts/playlists";
 import { sendJson } from "@/lib/queries/fetch-json";
 import { displayTokensQueryOptions, playlistsQueryOptions } from "@/lib/queries/playlists";
+import type { Language } from "@/lib/domain/dashboard-url";
+import { MESSAGES, type Messages } from "@/lib/i18n/messages";
+import { operatorName, sectorName } from "@/lib/i18n/names";
+
+type AdminText = Messages["admin"];
 
 const field = "rounded border border-panel-border bg-canvas px-2 py-1 text-sm";
 const button = "rounded border border-panel-border px-2 py-1 text-sm focus-visible:outline-2 focus-visible:outline-accent disabled:opacity-40";
@@ -22,7 +27,9 @@ function toggle<T>(list: readonly T[], item: T): T[] {
   return list.includes(item) ? list.filter((entry) => entry !== item) : [...list, item];
 }
 
-function ViewRow({ view, index, count, onChange, onMove, onRemove }: {
+function ViewRow({ view, index, count, onChange, onMove, onRemove, text, lang }: {
+  text: AdminText;
+  lang: Language;
   view: PlaylistView;
   index: number;
   count: number;
@@ -34,38 +41,38 @@ function ViewRow({ view, index, count, onChange, onMove, onRemove }: {
     <li data-view-row={index} className="space-y-2 rounded-md border border-panel-border p-3">
       <div className="flex flex-wrap items-center gap-2">
         <span className="text-sm text-ink-muted">{index + 1}.</span>
-        <input aria-label={`View ${index + 1} title`} className={field} value={view.title ?? ""} placeholder="Title" onChange={(event) => onChange({ ...view, title: event.target.value || null })} />
+        <input aria-label={text.playlists.viewTitle(index + 1)} className={field} value={view.title ?? ""} placeholder={text.playlists.titlePlaceholder} onChange={(event) => onChange({ ...view, title: event.target.value || null })} />
         <label className="text-sm">
-          Window{" "}
-          <select aria-label={`View ${index + 1} window`} className={field} value={view.window} onChange={(event) => onChange({ ...view, window: event.target.value as PlaylistView["window"] })}>
+          {text.playlists.window}{" "}
+          <select aria-label={text.playlists.viewWindow(index + 1)} className={field} value={view.window} onChange={(event) => onChange({ ...view, window: event.target.value as PlaylistView["window"] })}>
             {TIME_WINDOW_VALUES.map((window) => (
               <option key={window}>{window}</option>
             ))}
           </select>
         </label>
         <label className="text-sm">
-          Dwell (s){" "}
-          <input aria-label={`View ${index + 1} dwell seconds`} type="number" min={5} max={3600} className={`${field} w-20`} value={view.dwellSeconds} onChange={(event) => onChange({ ...view, dwellSeconds: Number(event.target.value) })} />
+          {text.playlists.dwell}{" "}
+          <input aria-label={text.playlists.viewDwell(index + 1)} type="number" min={5} max={3600} className={`${field} w-20`} value={view.dwellSeconds} onChange={(event) => onChange({ ...view, dwellSeconds: Number(event.target.value) })} />
         </label>
-        <button type="button" className={button} disabled={index === 0} onClick={() => onMove(-1)} aria-label={`Move view ${index + 1} up`}>↑</button>
-        <button type="button" className={button} disabled={index === count - 1} onClick={() => onMove(1)} aria-label={`Move view ${index + 1} down`}>↓</button>
-        <button type="button" className={button} disabled={count === 1} onClick={onRemove}>Remove</button>
+        <button type="button" className={button} disabled={index === 0} onClick={() => onMove(-1)} aria-label={text.playlists.moveUp(index + 1)}>↑</button>
+        <button type="button" className={button} disabled={index === count - 1} onClick={() => onMove(1)} aria-label={text.playlists.moveDown(index + 1)}>↓</button>
+        <button type="button" className={button} disabled={count === 1} onClick={onRemove}>{text.playlists.remove}</button>
       </div>
       <fieldset className="flex flex-wrap gap-3 text-sm">
-        <legend className="sr-only">Operators (none: all)</legend>
+        <legend className="sr-only">{text.playlists.operatorsLegend}</legend>
         {OPERATOR_SLUGS.map((slug) => (
           <label key={slug} className="flex items-center gap-1">
             <input type="checkbox" checked={view.operators.includes(slug)} onChange={() => onChange({ ...view, operators: OPERATOR_SLUGS.filter((entry) => toggle(view.operators, slug).includes(entry)) })} />
-            {OPERATORS[slug].name}
+            {operatorName(slug, lang)}
           </label>
         ))}
       </fieldset>
       <fieldset className="flex flex-wrap gap-3 text-sm">
-        <legend className="sr-only">Sectors (none: all)</legend>
+        <legend className="sr-only">{text.playlists.sectorsLegend}</legend>
         {SECTOR_SLUGS.map((slug) => (
           <label key={slug} className="flex items-center gap-1">
             <input type="checkbox" checked={view.sectors.includes(slug)} onChange={() => onChange({ ...view, sectors: SECTOR_SLUGS.filter((entry) => toggle(view.sectors, slug).includes(entry)) })} />
-            {SECTORS[slug].name}
+            {sectorName(slug, lang)}
           </label>
         ))}
       </fieldset>
@@ -73,7 +80,7 @@ function ViewRow({ view, index, count, onChange, onMove, onRemove }: {
   );
 }
 
-function Tokens({ slug }: { slug: string }) {
+function Tokens({ slug, text }: { slug: string; text: AdminText }) {
   const queryClient = useQueryClient();
   const tokens = useQuery(displayTokensQueryOptions(slug)).data?.tokens ?? [];
   const [label, setLabel] = useState("");
@@ -92,17 +99,17 @@ function Tokens({ slug }: { slug: string }) {
     onSuccess: () => void refresh(),
   });
   return (
-    <section aria-label="Display tokens" className="space-y-2">
-      <h3 className="font-medium">Display tokens</h3>
-      <p className="text-xs text-ink-muted">A token opens this playlist&apos;s wall only, read-only, until it is revoked. Open its URL once on the screen.</p>
+    <section aria-label={text.tokens.heading} className="space-y-2">
+      <h3 className="font-medium">{text.tokens.heading}</h3>
+      <p className="text-xs text-ink-muted">{text.tokens.note}</p>
       <form className="flex gap-2" onSubmit={(event) => (event.preventDefault(), create.mutate())}>
-        <input aria-label="Token label" className={field} value={label} placeholder="e.g. NOC wall, left screen" onChange={(event) => setLabel(event.target.value)} />
-        <button type="submit" className={button} disabled={!label.trim()}>New token</button>
+        <input aria-label={text.tokens.label} className={field} value={label} placeholder={text.tokens.placeholder} onChange={(event) => setLabel(event.target.value)} />
+        <button type="submit" className={button} disabled={!label.trim()}>{text.tokens.create}</button>
       </form>
       {created ? (
         <p data-new-token-url className="break-all rounded border border-accent p-2 font-mono text-xs">
           {created}
-          <span className="mt-1 block font-sans text-ink-muted">Shown once: copy it now.</span>
+          <span className="mt-1 block font-sans text-ink-muted">{text.tokens.shownOnce}</span>
         </p>
       ) : null}
       {create.error || revoke.error ? <p role="alert" className="text-sm text-warn">{(create.error ?? revoke.error)?.message}</p> : null}
@@ -110,9 +117,9 @@ function Tokens({ slug }: { slug: string }) {
         {tokens.map((token) => (
           <li key={token.id} data-token={token.id} className="flex items-center gap-2">
             <span>{token.label}</span>
-            <span className="text-xs text-ink-muted">{token.revokedAt ? `revoked ${token.revokedAt.slice(0, 16).replace("T", " ")}` : `since ${token.createdAt.slice(0, 10)}`}</span>
+            <span className="text-xs text-ink-muted">{token.revokedAt ? text.tokens.revoked(token.revokedAt.slice(0, 16).replace("T", " ")) : text.tokens.since(token.createdAt.slice(0, 10))}</span>
             {token.revokedAt ? null : (
-              <button type="button" className={button} onClick={() => revoke.mutate(token.id)}>Revoke</button>
+              <button type="button" className={button} onClick={() => revoke.mutate(token.id)}>{text.tokens.revoke}</button>
             )}
           </li>
         ))}
@@ -121,11 +128,11 @@ function Tokens({ slug }: { slug: string }) {
   );
 }
 
-function PlaylistForm({ playlist, onDone }: { playlist: Playlist | null; onDone: () => void }) {
+function PlaylistForm({ playlist, onDone, text, lang }: { playlist: Playlist | null; onDone: () => void; text: AdminText; lang: Language }) {
   const queryClient = useQueryClient();
   const [slug, setSlug] = useState(playlist?.slug ?? "");
   const [name, setName] = useState(playlist?.name ?? "");
-  const [views, setViews] = useState<PlaylistView[]>(playlist?.views ?? [{ title: "All operators", operators: [], sectors: [], window: "15m", dwellSeconds: 30 }]);
+  const [views, setViews] = useState<PlaylistView[]>(playlist?.views ?? [{ title: text.playlists.defaultViewTitle, operators: [], sectors: [], window: "15m", dwellSeconds: 30 }]);
   const save = useMutation({
     mutationFn: () =>
       playlist
@@ -146,11 +153,11 @@ function PlaylistForm({ playlist, onDone }: { playlist: Playlist | null; onDone:
     <form className="space-y-3" onSubmit={(event) => (event.preventDefault(), save.mutate())}>
       <div className="flex flex-wrap gap-3">
         <label className="text-sm">
-          Address /wall/
-          <input aria-label="Playlist slug" className={field} value={slug} disabled={!!playlist} onChange={(event) => setSlug(event.target.value)} required />
+          {text.playlists.address}
+          <input aria-label={text.playlists.slug} className={field} value={slug} disabled={!!playlist} onChange={(event) => setSlug(event.target.value)} required />
         </label>
         <label className="text-sm">
-          Name <input aria-label="Playlist name" className={field} value={name} onChange={(event) => setName(event.target.value)} required />
+          {text.playlists.name} <input aria-label={text.playlists.nameLabel} className={field} value={name} onChange={(event) => setName(event.target.value)} required />
         </label>
       </div>
       <ol className="space-y-2">
@@ -158,6 +165,8 @@ function PlaylistForm({ playlist, onDone }: { playlist: Playlist | null; onDone:
           <ViewRow
             key={index}
             view={view}
+            text={text}
+            lang={lang}
             index={index}
             count={views.length}
             onChange={(changed) => setViews((current) => current.map((entry, at) => (at === index ? changed : entry)))}
@@ -168,17 +177,18 @@ function PlaylistForm({ playlist, onDone }: { playlist: Playlist | null; onDone:
       </ol>
       <div className="flex gap-2">
         <button type="button" className={button} onClick={() => setViews((current) => [...current, { title: null, operators: [], sectors: [], window: "15m", dwellSeconds: 20 }])}>
-          Add view
+          {text.playlists.addView}
         </button>
-        <button type="submit" className={`${button} border-accent`} disabled={save.isPending}>Save</button>
-        <button type="button" className={button} onClick={onDone}>Cancel</button>
+        <button type="submit" className={`${button} border-accent`} disabled={save.isPending}>{text.playlists.save}</button>
+        <button type="button" className={button} onClick={onDone}>{text.playlists.cancel}</button>
       </div>
       {save.error ? <p role="alert" className="text-sm text-warn">{save.error.message}</p> : null}
     </form>
   );
 }
 
-export function PlaylistsEditor() {
+export function PlaylistsEditor({ lang }: { lang: Language }) {
+  const text = MESSAGES[lang].admin;
   const queryClient = useQueryClient();
   const playlists = useQuery(playlistsQueryOptions()).data?.playlists ?? [];
   const [editing, setEditing] = useState<string | "new" | null>(null);
@@ -195,30 +205,31 @@ export function PlaylistsEditor() {
               {playlist.name} <a className="text-sm font-normal text-accent underline-offset-4 hover:underline" href={`/wall/${playlist.slug}`}>/wall/{playlist.slug}</a>
             </h2>
             <div className="flex gap-2">
-              <button type="button" className={button} onClick={() => setEditing(playlist.slug)}>Edit</button>
-              <button type="button" className={button} onClick={() => remove.mutate(playlist.slug)}>Delete</button>
+              <button type="button" className={button} onClick={() => setEditing(playlist.slug)}>{text.playlists.edit}</button>
+              <button type="button" className={button} onClick={() => remove.mutate(playlist.slug)}>{text.playlists.delete}</button>
             </div>
           </header>
           {editing === playlist.slug ? (
-            <PlaylistForm playlist={playlist} onDone={() => setEditing(null)} />
+            <PlaylistForm playlist={playlist} text={text} lang={lang} onDone={() => setEditing(null)} />
           ) : (
             <ol className="list-inside list-decimal text-sm text-ink-muted">
               {playlist.views.map((view, index) => (
                 <li key={index}>
-                  {view.title ?? "Untitled"} · {view.operators.join(", ") || "all operators"} · {view.sectors.join(", ") || "all sectors"} · {view.window} · {view.dwellSeconds} s
+                  {view.title ?? text.playlists.untitled} · {view.operators.map((slug) => operatorName(slug, lang)).join(", ") || text.playlists.allOperators} ·{" "}
+                  {view.sectors.map((slug) => sectorName(slug, lang)).join(", ") || text.playlists.allSectors} · {view.window} · {view.dwellSeconds} s
                 </li>
               ))}
             </ol>
           )}
-          <Tokens slug={playlist.slug} />
+          <Tokens slug={playlist.slug} text={text} />
         </article>
       ))}
       {editing === "new" ? (
         <section className="rounded-lg border border-panel-border bg-panel p-4">
-          <PlaylistForm playlist={null} onDone={() => setEditing(null)} />
+          <PlaylistForm playlist={null} text={text} lang={lang} onDone={() => setEditing(null)} />
         </section>
       ) : (
-        <button type="button" className={button} onClick={() => setEditing("new")}>New playlist</button>
+        <button type="button" className={button} onClick={() => setEditing("new")}>{text.playlists.newPlaylist}</button>
       )}
       {remove.error ? <p role="alert" className="text-sm text-warn">{remove.error.message}</p> : null}
     </div>

@@ -7,10 +7,10 @@ import type { Language } from "@/lib/domain/dashboard-url";
 import { MESSAGES } from "@/lib/i18n/messages";
 import { sendJson } from "@/lib/queries/fetch-json";
 
-export function SignInForm({ next, lang = "en" }: { next: string; lang?: Language }) {
+export function SignInForm({ next, lang }: { next: string; lang: Language }) {
   const [error, setError] = useState<string | null>(null);
   const router = useRouter();
-  const text = MESSAGES[lang].signIn;
+  const text = MESSAGES[lang].admin.signIn;
   return (
     <form
       className="space-y-3"

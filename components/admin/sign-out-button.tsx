@@ -2,7 +2,7 @@
 
 import { useRouter } from "next/navigation";
 
-export function SignOutButton() {
+export function SignOutButton({ label, signInPath }: { label: string; signInPath: string }) {
   const router = useRouter();
   return (
     <button
@@ -10,11 +10,11 @@ export function SignOutButton() {
       className="rounded border border-panel-border px-2 py-1 focus-visible:outline-2 focus-visible:outline-accent"
       onClick={async () => {
         await fetch("/api/session", { method: "DELETE" });
-        router.push("/signin");
+        router.push(signInPath);
         router.refresh();
       }}
     >
-      Sign out
+      {label}
     </button>
   );
 }

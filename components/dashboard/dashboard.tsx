@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { useEffect } from "react";
-import { dashboardSearch, type UrlNotice } from "@/lib/domain/dashboard-url";
+import { dashboardSearch, withLang, type UrlNotice } from "@/lib/domain/dashboard-url";
 import { AlertsFeed } from "@/components/panels/alerts-feed";
 import { ConnectionsOverTime } from "@/components/panels/connections-over-time";
 import { KpiTiles } from "@/components/panels/kpi-tiles";
@@ -38,8 +38,8 @@ function DashboardBody({ notices }: { notices: UrlNotice[] }) {
             <span className="text-xs text-ink-muted">{messages.timeZone}</span>
             <nav aria-label={messages.nav.label} className="flex gap-3 text-xs">
               <Link className="text-ink-muted underline-offset-4 hover:text-ink hover:underline" href={`/wall${dashboardSearch(view)}`}>{messages.nav.wall}</Link>
-              <Link className="text-ink-muted underline-offset-4 hover:text-ink hover:underline" href="/playlists">{messages.nav.playlists}</Link>
-              <Link className="text-ink-muted underline-offset-4 hover:text-ink hover:underline" href="/displays">{messages.nav.displays}</Link>
+              <Link className="text-ink-muted underline-offset-4 hover:text-ink hover:underline" href={withLang("/playlists", view.lang)}>{messages.nav.playlists}</Link>
+              <Link className="text-ink-muted underline-offset-4 hover:text-ink hover:underline" href={withLang("/displays", view.lang)}>{messages.nav.displays}</Link>
             </nav>
           </div>
         </header>

@@ -1,5 +1,6 @@
 "use client";
 
+import { useState } from "react";
 import { OPERATOR_SLUGS, SECTOR_SLUGS } from "@/lib/contracts/catalog";
 import { LANGUAGES, TIME_WINDOWS } from "@/lib/domain/dashboard-url";
 import { OPERATOR_COLORS, SECTOR_COLORS } from "@/lib/domain/palette";
@@ -39,51 +40,73 @@ function Group({ label, children }: { label: string; children: React.ReactNode }
 export function FilterBar() {
   const { view, messages, setView } = useView();
   const set = setView;
+  // On a phone the controls would fill the first screen: they fold behind one button there.
+  const [open, setOpen] = useState(false);
+  const selected = view.operators.length + view.sectors.length;
   return (
     <nav aria-label={messages.filters.label} className="flex flex-col gap-3 rounded-lg border border-panel-border bg-panel p-3">
-      <Group label={messages.filters.operators}>
-        <Chip pressed={view.operators.length === 0} onClick={() => set({ operators: [] })}>
-          {messages.filters.all}
-        </Chip>
-        {OPERATOR_SLUGS.map((slug) => (
-          <Chip key={slug} pressed={view.operators.includes(slug)} color={OPERATOR_COLORS[slug]} onClick={() => set((current) => ({ operators: toggle(current.operators, slug, OPERATOR_SLUGS) }))}>
-            {operatorName(slug, view.lang)}
+      <button
+        type="button"
+        data-filter-toggle
+        aria-expanded={open}
+        aria-controls="filter-controls"
+        onClick={() => setOpen((current) => !current)}
+        className="flex items-center justify-between gap-2 text-sm font-medium focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-accent sm:hidden"
+      >
+        <span>
+          <span aria-hidden>{open ? "▾ " : "▸ "}</span>
+          {messages.filters.show}
+        </span>
+        <span className="text-ink-muted">
+          {messages.filters.windows[view.window]}
+          {selected > 0 ? ` · ${messages.filters.selected(selected)}` : ""}
+        </span>
+      </button>
+      <div id="filter-controls" className={`${open ? "flex" : "hidden"} flex-col gap-3 sm:flex`}>
+        <Group label={messages.filters.operators}>
+          <Chip pressed={view.operators.length === 0} onClick={() => set({ operators: [] })}>
+            {messages.filters.all}
           </Chip>
-        ))}
-      </Group>
-      <Group label={messages.filters.sectors}>
-        <Chip pressed={view.sectors.length === 0} onClick={() => set({ sectors: [] })}>
-          {messages.filters.all}
-        </Chip>
-        {SECTOR_SLUGS.map((slug) => (
-          <Chip key={slug} pressed={view.sectors.includes(slug)} color={SECTOR_COLORS[slug]} onClick={() => set((current) => ({ sectors: toggle(current.sectors, slug, SECTOR_SLUGS) }))}>
-            {sectorName(slug, view.lang)}
-          </Chip>
-        ))}
-      </Group>
-      <div className="flex flex-wrap items-center gap-x-6 gap-y-2">
-        <Group label={messages.filters.window}>
-          {TIME_WINDOWS.map((window) => (
-            <Chip key={window} pressed={view.window === window} onClick={() => set({ window })}>
-              {messages.filters.windows[window]}
+          {OPERATOR_SLUGS.map((slug) => (
+            <Chip key={slug} pressed={view.operators.includes(slug)} color={OPERATOR_COLORS[slug]} onClick={() => set((current) => ({ operators: toggle(current.operators, slug, OPERATOR_SLUGS) }))}>
+              {operatorName(slug, view.lang)}
             </Chip>
           ))}
         </Group>
-        <Group label={messages.filters.language}>
-          {LANGUAGES.map((lang) => (
-            <Chip key={lang} pressed={view.lang === lang} onClick={() => set({ lang })}>
-              <span lang={lang}>{lang === "en" ? "English" : "中文"}</span>
+        <Group label={messages.filters.sectors}>
+          <Chip pressed={view.sectors.length === 0} onClick={() => set({ sectors: [] })}>
+            {messages.filters.all}
+          </Chip>
+          {SECTOR_SLUGS.map((slug) => (
+            <Chip key={slug} pressed={view.sectors.includes(slug)} color={SECTOR_COLORS[slug]} onClick={() => set((current) => ({ sectors: toggle(current.sectors, slug, SECTOR_SLUGS) }))}>
+              {sectorName(slug, view.lang)}
             </Chip>
           ))}
         </Group>
-        <Group label={messages.filters.theme}>
-          <Chip pressed={view.theme === "dark"} onClick={() => set({ theme: "dark" })}>
-            {messages.filters.dark}
-          </Chip>
-          <Chip pressed={view.theme === "light"} onClick={() => set({ theme: "light" })}>
-            {messages.filters.light}
-          </Chip>
-        </Group>
+        <div className="flex flex-wrap items-center gap-x-6 gap-y-2">
+          <Group label={messages.filters.window}>
+            {TIME_WINDOWS.map((window) => (
+              <Chip key={window} pressed={view.window === window} onClick={() => set({ window })}>
+                {messages.filters.windows[window]}
+              </Chip>
+            ))}
+          </Group>
+          <Group label={messages.filters.language}>
+            {LANGUAGES.map((lang) => (
+              <Chip key={lang} pressed={view.lang === lang} onClick={() => set({ lang })}>
+                <span lang={lang}>{lang === "en" ? "English" : "中文"}</span>
+              </Chip>
+            ))}
+          </Group>
+          <Group label={messages.filters.theme}>
+            <Chip pressed={view.theme === "dark"} onClick={() => set({ theme: "dark" })}>
+              {messages.filters.dark}
+            </Chip>
+            <Chip pressed={view.theme === "light"} onClick={() => set({ theme: "light" })}>
+              {messages.filters.light}
+            </Chip>
+          </Group>
+        </div>
       </div>
     </nav>
   );

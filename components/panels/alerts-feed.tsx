@@ -9,7 +9,9 @@ import type { Messages } from "@/lib/i18n/messages";
 import { operatorName, sectorName } from "@/lib/i18n/names";
 import { alertsQueryOptions } from "@/lib/queries/alerts";
 import { SimulatedBadge } from "./simulated-badge";
+import { useContext } from "react";
 import { Panel } from "@/components/ui/panel";
+import { WallContext } from "@/components/ui/panel-age";
 import { useView } from "@/components/dashboard/view-context";
 import { useViewLive } from "./use-view-data";
 
@@ -31,6 +33,9 @@ export function describeAlertFor(alert: Alert, lang: Language, messages: Message
 export function AlertsFeed({ limit }: { limit?: number }) {
   const { view, messages } = useView();
   const { filter } = useViewLive();
+  // The list scrolls once alerts pile up, so keyboard users must be able to focus it; a wall
+  // has no keyboard users and no focusable element.
+  const wall = useContext(WallContext);
   const feed = useQuery(alertsQueryOptions(filter)).data?.alerts ?? [];
   const alerts = limit === undefined ? feed : feed.slice(0, limit);
   return (
@@ -42,7 +47,7 @@ export function AlertsFeed({ limit }: { limit?: number }) {
       {alerts.length === 0 ? (
         <p className="text-sm text-ink-muted">{messages.alerts.none}</p>
       ) : (
-        <ol className="max-h-96 space-y-2 overflow-y-auto pr-1 wall:max-h-[40vh]" aria-label={messages.alerts.heading}>
+        <ol className="max-h-96 space-y-2 overflow-y-auto pr-1 wall:max-h-[40vh]" aria-label={messages.alerts.heading} tabIndex={wall ? undefined : 0}>
           {alerts.map((alert) => (
             <li
               key={alert.id}

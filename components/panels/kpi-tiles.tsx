@@ -55,12 +55,13 @@ export function KpiTiles() {
         {tiles.map((tile) => {
           const value = latest ? sumOf(latest.v, tile.indexes) : null;
           return (
-            <div key={tile.id} data-kpi={tile.id} className="rounded-md border border-panel-border p-3">
+            <div key={tile.id} data-kpi={tile.id} className="min-w-0 rounded-md border border-panel-border p-2 sm:p-3">
               <div className="flex items-center gap-2 text-sm text-ink-muted">
                 {tile.color ? <span aria-hidden className="h-2.5 w-2.5 rounded-full" style={{ background: tile.color }} /> : null}
                 {tile.label}
               </div>
-              <div data-kpi-value className="mt-1 text-[1.75em] font-semibold leading-tight tabular-nums">
+              {/* Smaller figures on a phone, where two tiles share 390 px: "45,123,456" must fit its tile. */}
+              <div data-kpi-value className="mt-1 text-[1.2em] font-semibold leading-tight tabular-nums sm:text-[1.75em]">
                 {value === null ? messages.kpi.noData : formatCount(value, view.lang)}
               </div>
               <div className="mt-1 flex flex-wrap gap-x-3 text-xs text-ink-muted">

@@ -38,7 +38,8 @@ export async function startServer(options: {
   const exited = once(child, "exit").then(([code]) => code as number | null);
 
   const url = `http://127.0.0.1:${options.port}`;
-  const deadline = Date.now() + (options.timeoutMs ?? 30_000);
+  // Generous: migrations, seed and back-fill on a machine shared with other work.
+  const deadline = Date.now() + (options.timeoutMs ?? 60_000);
   while (true) {
     if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode} before it was ready:\n${output}`);
     try {

@@ -84,3 +84,6 @@ export function dashboardSearch(view: DashboardView): string {
   const search = params.toString().replace(/%2C/g, ",");
   return search ? `?${search}` : "";
 }
+
+/** `path` in `lang`: English is the default and needs no parameter (the operators' pages take only `lang`). */
+export const withLang = (path: string, lang: Language) => (lang === DEFAULT_VIEW.lang ? path : `${path}?lang=${lang}`);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
+import { captureLogs } from "@/lib/logger";
 import { HttpError, handle, isJsonMediaType, parseJsonBody, parseQuery } from "./respond";
 
 const schema = z.object({ limit: z.coerce.number().int().positive().optional(), operator: z.string().optional() });
@@ -106,11 +107,14 @@ describe("handle", () => {
     expect(((await response.json()) as { error: { code: string } }).error.code).toBe("unavailable");
   });
 
-  it("answers an unexpected failure with a 500 instead of throwing", async () => {
+  it("answers an unexpected failure with a 500 instead of throwing, and logs it", async () => {
     const route = handle(async () => {
       throw new TypeError("boom");
     });
-    const response = await route(request(""), undefined);
+    const logs = captureLogs("warn");
+    const response = await route(request(""), undefined).finally(logs.stop);
+    expect(logs.lines).toHaveLength(1);
+    expect(logs.lines[0]).toMatch(/ERROR \[http\] request failed method=GET url=\/api\/x error="TypeError: boom/);
     expect(response.status).toBe(500);
     expect(((await response.json()) as { error: { code: string } }).error.code).toBe("internal");
   });

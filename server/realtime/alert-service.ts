@@ -66,6 +66,22 @@ export class AlertService {
     }
   }
 
+  /** One line per raised, escalated or resolved alert: what, where, and the value against the expected band. */
+  private logEvent(event: AlertEvent, alert: Alert): void {
+    const deviation = event.expected === 0 ? 0 : (event.observed - event.expected) / event.expected;
+    log.info(`alert ${event.type}`, {
+      id: alert.id,
+      operator: event.operator,
+      sector: event.sector ?? "all",
+      kind: event.kind,
+      severity: event.severity,
+      observed: Math.round(event.observed),
+      expected: Math.round(event.expected),
+      band: `${Math.round(event.expectedLow)}..${Math.round(event.expectedHigh)}`,
+      deviation: `${deviation >= 0 ? "+" : ""}${(deviation * 100).toFixed(1)}%`,
+    });
+  }
+
   private async apply(event: AlertEvent, alert: Alert | undefined): Promise<Alert | undefined> {
     const message = describeAlert(event, {
       operator: OPERATORS[event.operator].name,
@@ -87,6 +103,7 @@ export class AlertService {
           provenance: "simulated",
         }),
       );
+      this.logEvent(event, stored);
       this.publish("raised", stored);
       return stored;
     }
@@ -96,6 +113,7 @@ export class AlertService {
         ? { severity: event.severity, observed: event.observed, expected: event.expected, expectedLow: event.expectedLow, expectedHigh: event.expectedHigh, message }
         : { resolvedAt: new Date(event.atMs).toISOString() };
     const stored = await withRetries("updating an alert", () => this.store.update(alert.id, change));
+    this.logEvent(event, stored);
     this.publish(event.type === "escalated" ? "updated" : "resolved", stored);
     return stored;
   }

@@ -8,6 +8,7 @@ import { historyResponseSchema } from "@/lib/contracts/history";
 import type { Tick } from "@/lib/contracts/realtime";
 import type { Database } from "@/lib/db/client";
 import { MINUTE_MS } from "@/lib/domain/rollups";
+import { captureLogs } from "@/lib/logger";
 import { StreamClient } from "@/lib/realtime/stream-client";
 import { signedInAccount } from "../support/accounts";
 import { openSeededDatabase } from "../support/database";
@@ -111,7 +112,8 @@ describe("history, alerts and restarts", () => {
     }
   });
 
-  it("raises an alert for an outage triggered on demand, streams it to screens that show it, and lists it", async () => {
+  it("raises an alert for an outage triggered on demand, logs it, streams it to screens that show it, and lists it", async () => {
+    const logs = captureLogs("info");
     const server = await startStreamServer({ SIM_TICK_MS: 50 });
     const alerts: Alert[] = [];
     const otherAlerts: Alert[] = [];
@@ -147,6 +149,16 @@ describe("history, alerts and restarts", () => {
       expect(alert.observed).toBeLessThan(alert.expectedLow);
       expect(alert.message).toMatch(/^China Telecom \(all sectors\): .* below the expected/);
       expect(otherAlerts.filter((other) => other.operator === "china-telecom")).toEqual([]);
+      // One log line for it, with where, what and the value against the expected band.
+      const logged = logs.lines.filter((line) => line.includes(` [alerts] alert raised id=${alert.id} `));
+      expect(logged).toHaveLength(1);
+      expect(logged[0]!.trimEnd()).toMatch(
+        new RegExp(
+          `INFO  \\[alerts\\] alert raised id=${alert.id} operator=china-telecom sector=all kind=drop severity=${alert.severity} ` +
+            `observed=${Math.round(alert.observed)} expected=${Math.round(alert.expected)} band=${Math.round(alert.expectedLow)}\\.\\.${Math.round(alert.expectedHigh)} deviation=-\\d+\\.\\d%$`,
+        ),
+      );
+      expect(logs.lines.filter((line) => / (ERROR|WARN) /.test(line))).toEqual([]);
 
       const listed = alertsResponseSchema.parse((await get(getAlerts, "/api/alerts?operator=china-telecom&limit=5")).body);
       expect(listed.alerts.map((entry) => entry.id)).toContain(alert.id);
@@ -157,6 +169,7 @@ describe("history, alerts and restarts", () => {
       watching.close();
       elsewhere.close();
       await server.stop();
+      logs.stop();
     }
   });
 

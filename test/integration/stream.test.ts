@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Acknowledgement, StreamSubscribed, SubscribeRequest, Tick } from "@/lib/contracts/realtime";
 import { seriesIndex } from "@/lib/domain/series";
+import { captureLogs } from "@/lib/logger";
 import { StreamClient, type StreamStatus } from "@/lib/realtime/stream-client";
 import { openSeededDatabase } from "../support/database";
 import { io as connect } from "socket.io-client";
@@ -187,7 +188,8 @@ describe("the live stream over socket.io", () => {
     await expect(closed).resolves.toBeTruthy();
   });
 
-  it("refuses a flood from one socket, then disconnects it, while others carry on", async () => {
+  it("refuses a flood from one socket, then disconnects it with one warning, while others carry on", async () => {
+    const logs = captureLogs("warn");
     const calm = await open();
     const flooder = await open();
     const answers: Answer[] = [];
@@ -196,6 +198,8 @@ describe("the live stream over socket.io", () => {
       flooder.emit("stream:subscribe", { filter: { operators: [], sectors: [] }, snapshotTicks: 0 }, (answer: Answer) => answers.push(answer));
     }
     await disconnected;
+    logs.stop();
+    expect(logs.lines.filter((line) => line.includes("disconnecting a flooding client"))).toHaveLength(1);
     expect(answers.some((answer) => !answer.ok && answer.error.code === "rate_limited")).toBe(true);
     expect(answers.filter((answer) => answer.ok).length).toBeLessThanOrEqual(12);
     expect((await subscribe(calm, { filter: { operators: [], sectors: [] }, snapshotTicks: 0 })).ok).toBe(true);

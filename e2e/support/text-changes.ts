@@ -1,0 +1,40 @@
+import type { Page } from "@playwright/test";
+
+export interface TextChange {
+  text: string;
+  /** performance.now() in the page when the change reached the DOM. */
+  at: number;
+}
+
+declare global {
+  interface Window {
+    __textChanges?: Record<string, TextChange[]>;
+  }
+}
+
+/**
+ * Records, inside the page, every change of the text of the first element matching each selector,
+ * with the page's own clock. Timestamps taken in the page do not depend on how often the test
+ * looks, nor on how busy the test process is. Call before `page.goto`.
+ */
+export async function recordTextChanges(page: Page, selectors: string[]) {
+  await page.addInitScript((watched: string[]) => {
+    const changes: Record<string, TextChange[]> = Object.fromEntries(watched.map((selector) => [selector, []]));
+    window.__textChanges = changes;
+    const look = () => {
+      const at = performance.now();
+      for (const selector of watched) {
+        const text = document.querySelector(selector)?.textContent ?? null;
+        const list = changes[selector]!;
+        if (text !== null && list.at(-1)?.text !== text) list.push({ text, at });
+      }
+    };
+    new MutationObserver(look).observe(document, { subtree: true, childList: true, characterData: true });
+  }, selectors);
+  return {
+    /** The changes recorded so far for `selector`. */
+    of: (selector: string) => page.evaluate((watched) => window.__textChanges?.[watched] ?? [], selector),
+    /** The page's clock now, comparable with `at`. */
+    now: () => page.evaluate(() => performance.now()),
+  };
+}
