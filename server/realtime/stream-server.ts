@@ -379,7 +379,8 @@ export function attachStreamServer(io: StreamIo, source: TickSource, info: Serve
   const violated = (socket: StreamSocket): boolean => {
     socket.data.violations++;
     if (socket.data.violations <= MAX_VIOLATIONS) return false;
-    cut(socket, "flood", "disconnected a flooding client", { refused: socket.data.violations });
+    // Messages already received keep arriving after the cut: cut and say it once.
+    if (socket.data.violations === MAX_VIOLATIONS + 1) cut(socket, "flood", "disconnected a flooding client", { refused: socket.data.violations });
     return true;
   };
   const tooMany = `too many messages; at most ${limits.messagesPerSecond} a second (bursts of ${limits.messageBurst}), a large answer counting as several`;

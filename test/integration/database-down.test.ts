@@ -11,11 +11,14 @@ import { apiErrorBodySchema } from "@/lib/contracts/api";
 import { closeDatabase, createDatabase, installDatabase, type Database } from "@/lib/db/client";
 import { migrateDatabase } from "@/lib/db/migrate";
 import { seedReferenceData } from "@/lib/db/seed";
+import { signedInAccount } from "../support/accounts";
 import { createTestDatabase, type TestDatabase } from "../support/database";
 import { startTcpProxy, type TcpProxy } from "../support/tcp-proxy";
 
 const url = (path: string) => `http://localhost${path}`;
-const json = (method: string, body: unknown) => ({ method, body: JSON.stringify(body), headers: { "content-type": "application/json" } });
+// Changes are made as a signed-in operator, so that what they meet is the database being down.
+let cookie = "";
+const json = (method: string, body: unknown) => ({ method, body: JSON.stringify(body), headers: { "content-type": "application/json", cookie } });
 const slug = (value: string) => ({ params: Promise.resolve({ slug: value }) });
 
 /** Every route that needs the database, called through its real handler. */
@@ -30,9 +33,9 @@ const calls: [string, () => Promise<Response>][] = [
     () => playlists.POST(new Request(url("/api/playlists"), json("POST", { slug: "down", name: "Down", views: [{ title: "All", operators: [], sectors: [], window: "15m", dwellSeconds: 30 }] })), undefined),
   ],
   ["GET /api/playlists/overview", () => playlist.GET(new Request(url("/api/playlists/overview")), slug("overview"))],
-  ["DELETE /api/playlists/overview", () => playlist.DELETE(new Request(url("/api/playlists/overview"), { method: "DELETE" }), slug("overview"))],
+  ["DELETE /api/playlists/overview", () => playlist.DELETE(new Request(url("/api/playlists/overview"), { method: "DELETE", headers: { cookie } }), slug("overview"))],
   ["GET /api/playlists/overview/tokens", () => tokens.GET(new Request(url("/api/playlists/overview/tokens")), slug("overview"))],
-  ["DELETE /api/display-tokens/1", () => displayToken.DELETE(new Request(url("/api/display-tokens/1"), { method: "DELETE" }), { params: Promise.resolve({ id: "1" }) })],
+  ["DELETE /api/display-tokens/1", () => displayToken.DELETE(new Request(url("/api/display-tokens/1"), { method: "DELETE", headers: { cookie } }), { params: Promise.resolve({ id: "1" }) })],
 ];
 
 describe("routes while the database is unreachable", () => {
@@ -51,6 +54,7 @@ describe("routes while the database is unreachable", () => {
     database = createDatabase(throughProxy.toString(), "external");
     installDatabase(database);
     await seedReferenceData(database.prisma);
+    cookie = (await signedInAccount("operator")).cookie;
   });
   afterAll(async () => {
     await closeDatabase(database);

@@ -199,7 +199,7 @@ describe("the live stream over socket.io", () => {
     }
     await disconnected;
     logs.stop();
-    expect(logs.lines.filter((line) => line.includes("disconnecting a flooding client"))).toHaveLength(1);
+    expect(logs.lines.filter((line) => line.includes("disconnected a flooding client"))).toHaveLength(1);
     expect(answers.some((answer) => !answer.ok && answer.error.code === "rate_limited")).toBe(true);
     expect(answers.filter((answer) => answer.ok).length).toBeLessThanOrEqual(12);
     expect((await subscribe(calm, { filter: { operators: [], sectors: [] }, snapshotTicks: 0 })).ok).toBe(true);
