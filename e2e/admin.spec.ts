@@ -18,10 +18,12 @@ test.describe("the operators' pages", () => {
     await expect(page.getByRole("heading", { level: 1 })).toHaveText("屏幕状态");
 
     await page.goto("/signin?lang=zh");
-    await expect(page.getByLabel("运营人员密码")).toBeVisible();
+    await expect(page.getByLabel("用户名")).toBeVisible();
+    await expect(page.getByLabel("密码", { exact: true })).toBeVisible();
     await expect(page.getByRole("button", { name: "登录" })).toBeVisible();
     await page.goto("/signin");
-    await expect(page.getByLabel("Operators' password")).toBeVisible();
+    await expect(page.getByLabel("User name")).toBeVisible();
+    await expect(page.getByLabel("Password", { exact: true })).toBeVisible();
   });
 
   test("are reached from the dashboard in its language", async ({ page }) => {
