@@ -1,5 +1,6 @@
 import type { Incident } from "@/lib/domain/simulator/incidents";
-import type { ServerInfo, StreamFilter, StreamSubscribed } from "@/lib/contracts/realtime";
+import type { SeriesFilter } from "@/lib/contracts/filters";
+import type { ServerInfo, StreamSubscribed } from "@/lib/contracts/realtime";
 import type { SocketSessions } from "./socket-sessions";
 
 /** What route handlers may ask of the running live stream. */
@@ -10,7 +11,7 @@ export interface RealtimeHandle {
   /** Adds an incident on demand (demos, tests); it appears from the next tick. */
   trigger(incident: Incident): void;
   /** The recent window of a filter, as a subscription would answer it. */
-  snapshot(filter: StreamFilter, ticks: number): StreamSubscribed;
+  snapshot(filter: SeriesFilter, ticks: number): StreamSubscribed;
   /** Asks a wall screen to reload; how many of its sockets were reached. */
   reloadDisplay(displayId: string): number;
   /** Cuts off the screens using a display token that was just revoked. */
