@@ -5,13 +5,13 @@ import { useState } from "react";
 import { z } from "zod";
 import { OPERATOR_SLUGS, OPERATORS, SECTOR_SLUGS, SECTORS } from "@/lib/contracts/catalog";
 import {
-  TIME_WINDOW_VALUES,
   createdDisplayTokenSchema,
   displayTokenSchema,
   playlistResponseSchema,
   type Playlist,
   type PlaylistView,
 } from "@/lib/contracts/playlists";
+import { TIME_WINDOWS } from "@/lib/contracts/view";
 import { sendJson } from "@/lib/queries/fetch-json";
 import { displayTokensQueryOptions, playlistsQueryOptions } from "@/lib/queries/playlists";
 
@@ -38,7 +38,7 @@ function ViewRow({ view, index, count, onChange, onMove, onRemove }: {
         <label className="text-sm">
           Window{" "}
           <select aria-label={`View ${index + 1} window`} className={field} value={view.window} onChange={(event) => onChange({ ...view, window: event.target.value as PlaylistView["window"] })}>
-            {TIME_WINDOW_VALUES.map((window) => (
+            {TIME_WINDOWS.map((window) => (
               <option key={window}>{window}</option>
             ))}
           </select>
