@@ -1,6 +1,7 @@
 import type { Incident } from "@/lib/domain/simulator/incidents";
 import type { SeriesFilter } from "@/lib/contracts/filters";
 import type { ServerInfo, StreamSubscribed } from "@/lib/contracts/realtime";
+import { HttpError } from "@/lib/http/respond";
 import type { SocketSessions } from "./socket-sessions";
 
 /** What route handlers may ask of the running live stream. */
@@ -32,4 +33,15 @@ export function registerRealtime(handle: RealtimeHandle | undefined): void {
 
 export function getRealtime(): RealtimeHandle | undefined {
   return registry.__pulseRealtime;
+}
+
+/**
+ * For the route handlers that cannot answer without the live stream (a snapshot, an incident,
+ * a display reload): the running stream, or a 503 "unavailable" naming what is missing. Handlers
+ * for which the stream is optional keep using getRealtime().
+ */
+export function requireRealtime(): RealtimeHandle {
+  const realtime = getRealtime();
+  if (!realtime) throw new HttpError("unavailable", "the live stream is not running in this process");
+  return realtime;
 }
