@@ -4,11 +4,11 @@
  * from the server so that the server's CPU figures do not include the clients' work.
  */
 import { io } from "socket.io-client";
-import type { StreamFilter } from "@/lib/contracts/realtime";
+import type { SeriesFilter } from "@/lib/contracts/filters";
 
 const [url, countText] = process.argv.slice(2);
 const count = Number(countText);
-const FILTERS: StreamFilter[] = [
+const FILTERS: SeriesFilter[] = [
   { operators: [], sectors: [] },
   { operators: ["china-mobile"], sectors: [] },
   { operators: ["china-unicom"], sectors: [] },

@@ -21,7 +21,7 @@ import { dropDatabase, ensureDatabaseExists } from "@/lib/db/admin";
 import { closeDatabase, createDatabase, installDatabase } from "@/lib/db/client";
 import { migrateDatabase } from "@/lib/db/migrate";
 import { seedReferenceData } from "@/lib/db/seed";
-import type { StreamFilter } from "@/lib/contracts/realtime";
+import type { SeriesFilter } from "@/lib/contracts/filters";
 import { setLogLevel } from "@/lib/logger";
 import { startRealtime } from "@/server/realtime";
 import { createSocketServer } from "@/server/realtime/stream-server";
@@ -43,7 +43,7 @@ const TICK_MS = Number(options["tick-ms"]);
 setLogLevel("warn");
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function wireBytes(url: string, filter: StreamFilter, samples: number): Promise<{ mean: number; min: number; max: number }> {
+async function wireBytes(url: string, filter: SeriesFilter, samples: number): Promise<{ mean: number; min: number; max: number }> {
   const socket = io(url, { transports: ["websocket"], forceNew: true });
   const sizes: number[] = [];
   await new Promise<void>((resolve) => socket.on("connect", () => resolve()));

@@ -4,7 +4,7 @@ import { fetchAlerts } from "@/lib/db/alerts";
 import { fetchBaselines } from "@/lib/db/baselines";
 import { listDisplays } from "@/lib/db/displays";
 import { fetchHistory } from "@/lib/db/rollups";
-import { isLiveWindow, WINDOW_MS, type DashboardView } from "@/lib/domain/dashboard-url";
+import { isLiveWindow, WINDOW_MS, type DashboardView } from "@/lib/contracts/view";
 import { ALERTS_SHOWN, alertsQueryOptions } from "@/lib/queries/alerts";
 import { ALL_SERIES, baselinesQueryOptions } from "@/lib/queries/baselines";
 import { HISTORY_POINTS, historyQueryOptions, type HistoryWindow } from "@/lib/queries/history";

@@ -1,7 +1,8 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { pageAccount } from "@/lib/auth/page-account";
-import { LANGUAGES, withLang, type Language } from "@/lib/domain/dashboard-url";
+import { LANGUAGES, type Language } from "@/lib/contracts/view";
+import { withLang } from "@/lib/domain/dashboard-url";
 import { MESSAGES } from "@/lib/i18n/messages";
 import { DocumentLanguage } from "./document-language";
 import { SignOutButton } from "./sign-out-button";

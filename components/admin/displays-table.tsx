@@ -5,7 +5,7 @@ import { z } from "zod";
 import { formatAge } from "@/lib/domain/format";
 import { sendJson } from "@/lib/queries/fetch-json";
 import { displaysQueryOptions } from "@/lib/queries/playlists";
-import type { Language } from "@/lib/domain/dashboard-url";
+import type { Language } from "@/lib/contracts/view";
 import { MESSAGES } from "@/lib/i18n/messages";
 
 const megabytes = (bytes: number | null) => (bytes === null ? "—" : `${(bytes / 2 ** 20).toFixed(1)} MB`);

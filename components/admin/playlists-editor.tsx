@@ -5,16 +5,16 @@ import { useState } from "react";
 import { z } from "zod";
 import { OPERATOR_SLUGS, SECTOR_SLUGS } from "@/lib/contracts/catalog";
 import {
-  TIME_WINDOW_VALUES,
   createdDisplayTokenSchema,
   displayTokenSchema,
   playlistResponseSchema,
   type Playlist,
   type PlaylistView,
 } from "@/lib/contracts/playlists";
+import { TIME_WINDOWS } from "@/lib/contracts/view";
 import { sendJson } from "@/lib/queries/fetch-json";
 import { displayTokensQueryOptions, playlistsQueryOptions } from "@/lib/queries/playlists";
-import type { Language } from "@/lib/domain/dashboard-url";
+import type { Language } from "@/lib/contracts/view";
 import { MESSAGES, type Messages } from "@/lib/i18n/messages";
 import { operatorName, sectorName } from "@/lib/i18n/names";
 
@@ -45,7 +45,7 @@ function ViewRow({ view, index, count, onChange, onMove, onRemove, text, lang }:
         <label className="text-sm">
           {text.playlists.window}{" "}
           <select aria-label={text.playlists.viewWindow(index + 1)} className={field} value={view.window} onChange={(event) => onChange({ ...view, window: event.target.value as PlaylistView["window"] })}>
-            {TIME_WINDOW_VALUES.map((window) => (
+            {TIME_WINDOWS.map((window) => (
               <option key={window}>{window}</option>
             ))}
           </select>

@@ -3,7 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { sessionStateSchema } from "@/lib/contracts/accounts";
-import type { Language } from "@/lib/domain/dashboard-url";
+import type { Language } from "@/lib/contracts/view";
 import { MESSAGES } from "@/lib/i18n/messages";
 import { sendJson } from "@/lib/queries/fetch-json";
 

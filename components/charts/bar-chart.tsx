@@ -3,7 +3,7 @@
 import type { ChartData, ChartOptions } from "chart.js";
 import { useMemo } from "react";
 import { Bar } from "react-chartjs-2";
-import type { Theme } from "@/lib/domain/dashboard-url";
+import type { Theme } from "@/lib/contracts/view";
 import { CHART_THEME, useChartFontSize } from "./chart-theme";
 import "./register";
 

@@ -1,6 +1,6 @@
 import { useContext } from "react";
 import { WallContext } from "@/components/ui/panel-age";
-import type { Theme } from "@/lib/domain/dashboard-url";
+import type { Theme } from "@/lib/contracts/view";
 
 /** Canvas cannot read CSS variables cheaply on every frame, so the chart colours live here too. */
 export const CHART_THEME: Record<Theme, { grid: string; text: string; band: string }> = {

@@ -5,7 +5,7 @@ import { useEffect, useMemo, useRef } from "react";
 import { Chart } from "react-chartjs-2";
 import type { Tick } from "@/lib/contracts/realtime";
 import type { Frame } from "@/lib/domain/aggregate";
-import type { Theme } from "@/lib/domain/dashboard-url";
+import type { Theme } from "@/lib/contracts/view";
 import { afterPaint, benchHooks } from "@/lib/realtime/bench-probe";
 import { CHART_THEME, useChartFontSize } from "./chart-theme";
 import "./register";

@@ -2,7 +2,7 @@
 
 import { useState } from "react";
 import { OPERATOR_SLUGS, SECTOR_SLUGS } from "@/lib/contracts/catalog";
-import { LANGUAGES, TIME_WINDOWS } from "@/lib/domain/dashboard-url";
+import { LANGUAGES, TIME_WINDOWS } from "@/lib/contracts/view";
 import { OPERATOR_COLORS, SECTOR_COLORS } from "@/lib/domain/palette";
 import { operatorName, sectorName } from "@/lib/i18n/names";
 import { useView } from "./view-context";

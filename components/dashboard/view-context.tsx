@@ -2,7 +2,8 @@
 
 import { useSearchParams } from "next/navigation";
 import { createContext, useCallback, useContext, useMemo, type ReactNode } from "react";
-import { dashboardSearch, parseDashboardView, type DashboardView } from "@/lib/domain/dashboard-url";
+import type { DashboardView } from "@/lib/contracts/view";
+import { dashboardSearch, parseDashboardView } from "@/lib/domain/dashboard-url";
 import { MESSAGES, type Messages } from "@/lib/i18n/messages";
 
 interface ViewContextValue {

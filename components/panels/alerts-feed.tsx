@@ -4,7 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import type { Alert } from "@/lib/contracts/alerts";
 import { formatChangePct, formatCountShort, formatDateTime } from "@/lib/domain/format";
 import { SEVERITY_COLORS } from "@/lib/domain/palette";
-import type { Language } from "@/lib/domain/dashboard-url";
+import type { Language } from "@/lib/contracts/view";
 import type { Messages } from "@/lib/i18n/messages";
 import { operatorName, sectorName } from "@/lib/i18n/names";
 import { alertsQueryOptions } from "@/lib/queries/alerts";

@@ -1,7 +1,7 @@
 "use client";
 
 import { useCallback } from "react";
-import type { TimeWindow } from "@/lib/domain/dashboard-url";
+import type { TimeWindow } from "@/lib/contracts/view";
 import { formatClock, formatCountShort, formatDateTime } from "@/lib/domain/format";
 import { useView } from "@/components/dashboard/view-context";
 

@@ -5,7 +5,7 @@ import { useCallback, useMemo } from "react";
 import type { Baseline } from "@/lib/contracts/baselines";
 import { formatCount } from "@/lib/domain/format";
 import { OPERATOR_COLORS, SECTOR_COLORS } from "@/lib/domain/palette";
-import type { Language } from "@/lib/domain/dashboard-url";
+import type { Language } from "@/lib/contracts/view";
 import type { Messages } from "@/lib/i18n/messages";
 import { operatorName, sectorName } from "@/lib/i18n/names";
 import { baselinesQueryOptions } from "@/lib/queries/baselines";

@@ -4,7 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useMemo } from "react";
 import type { SeriesFilter } from "@/lib/contracts/filters";
 import { historyFrames, type Frame } from "@/lib/domain/aggregate";
-import { WINDOW_MS, isLiveWindow } from "@/lib/domain/dashboard-url";
+import { WINDOW_MS, isLiveWindow } from "@/lib/contracts/view";
 import { filterKey } from "@/lib/domain/series";
 import { historyQueryOptions, type HistoryWindow } from "@/lib/queries/history";
 import { liveQueryOptions } from "@/lib/queries/live";

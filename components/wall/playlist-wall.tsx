@@ -1,7 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import type { DashboardView } from "@/lib/domain/dashboard-url";
+import type { DashboardView } from "@/lib/contracts/view";
 import { playlistQueryOptions } from "@/lib/queries/playlists";
 import { WallScreen } from "./wall-screen";
 

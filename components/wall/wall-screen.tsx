@@ -2,7 +2,7 @@
 
 import { useEffect, useMemo } from "react";
 import type { Playlist } from "@/lib/contracts/playlists";
-import type { DashboardView } from "@/lib/domain/dashboard-url";
+import type { DashboardView } from "@/lib/contracts/view";
 import { formatAge } from "@/lib/domain/format";
 import { AlertsFeed } from "@/components/panels/alerts-feed";
 import { ConnectionsOverTime } from "@/components/panels/connections-over-time";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { OPERATOR_SLUGS, SECTOR_SLUGS, type OperatorSlug, type SectorSlug } from "./catalog";
+import { OPERATOR_SLUGS, SECTOR_SLUGS, operatorSlugSchema, sectorSlugSchema, type OperatorSlug, type SectorSlug } from "./catalog";
 
 export interface SlugListParse<T extends string> {
   /** Known slugs in the order given, without repeats. */
@@ -59,12 +59,26 @@ export const seriesFilterQuerySchema = z.object({
   sector: sectorListParam,
 });
 
-export interface SeriesFilter {
-  /** Empty means every operator. */
-  operators: OperatorSlug[];
-  /** Empty means every sector. */
-  sectors: SectorSlug[];
-}
+/**
+ * The two words every layer shares, defined once:
+ * - a series filter: which operators and which sectors a view, a subscription or a query asks
+ *   for (lists; an empty list means "all");
+ * - a series reference: ONE live series, an operator × sector pair.
+ * Every other spelling (the socket subscription, a playlist view, the dashboard view) is built
+ * from these schemas, and the types are inferred from them.
+ */
+export const seriesFilterSchema = z
+  .object({
+    /** Empty means every operator. */
+    operators: z.array(operatorSlugSchema).max(OPERATOR_SLUGS.length).default([]),
+    /** Empty means every sector. */
+    sectors: z.array(sectorSlugSchema).max(SECTOR_SLUGS.length).default([]),
+  })
+  .strict();
+export type SeriesFilter = z.infer<typeof seriesFilterSchema>;
+
+export const seriesRefSchema = z.object({ operator: operatorSlugSchema, sector: sectorSlugSchema });
+export type SeriesRef = z.infer<typeof seriesRefSchema>;
 
 /** The query string the API reads a filter from (`operator=a,b&sector=c`); the inverse of the params above. */
 export function filterSearchParams(filter: SeriesFilter): URLSearchParams {

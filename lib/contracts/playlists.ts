@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { operatorSlugSchema, sectorSlugSchema } from "./catalog";
+import { seriesFilterSchema } from "./filters";
+import { DEFAULT_VIEW, timeWindowSchema } from "./view";
 
-export const TIME_WINDOW_VALUES = ["5m", "15m", "1h", "24h", "7d"] as const;
 export const MIN_DWELL_SECONDS = 5;
 export const MAX_DWELL_SECONDS = 3600;
 export const MAX_VIEWS = 50;
@@ -10,9 +10,8 @@ export const MAX_VIEWS = 50;
 export const playlistViewSchema = z
   .object({
     title: z.string().trim().max(80, "expected at most 80 characters").nullable().default(null),
-    operators: z.array(operatorSlugSchema).max(3).default([]),
-    sectors: z.array(sectorSlugSchema).max(7).default([]),
-    window: z.enum(TIME_WINDOW_VALUES, { error: `expected one of ${TIME_WINDOW_VALUES.join(", ")}` }).default("15m"),
+    ...seriesFilterSchema.shape,
+    window: timeWindowSchema.default(DEFAULT_VIEW.window),
     dwellSeconds: z
       .number({ error: "expected a number of seconds" })
       .int("expected whole seconds")

@@ -1,28 +1,20 @@
 import { z } from "zod";
 import type { Alert } from "./alerts";
-import { OPERATOR_SLUGS, SECTOR_SLUGS, operatorSlugSchema, sectorSlugSchema, type OperatorSlug, type SectorSlug } from "./catalog";
 import type { Heartbeat } from "./displays";
-import { operatorListParam, sectorListParam } from "./filters";
+import { operatorListParam, sectorListParam, seriesFilterSchema, seriesRefSchema } from "./filters";
 
 /**
  * The socket.io protocol between the server and every client (browser, `npm run watch`).
  * docs/PROTOCOL.md describes each event with an example. Event names are `entity:verb`.
  */
 
-/** What a client asks to see. An empty list means every operator (or sector). */
-export const streamFilterSchema = z
-  .object({
-    operators: z.array(operatorSlugSchema).max(OPERATOR_SLUGS.length).default([]),
-    sectors: z.array(sectorSlugSchema).max(SECTOR_SLUGS.length).default([]),
-  })
-  .strict();
-
 /** The most ticks a snapshot carries (15 minutes at the default 1 s tick). */
 export const MAX_SNAPSHOT_TICKS = 900;
 
 export const subscribeRequestSchema = z
   .object({
-    filter: streamFilterSchema,
+    /** What the client asks to see. */
+    filter: seriesFilterSchema,
     /** The last sequence number this client holds; the server then sends only what came after. */
     since: z.number().int().nonnegative().optional(),
     /** How many recent ticks the snapshot should carry (default 300). */
@@ -30,7 +22,6 @@ export const subscribeRequestSchema = z
   })
   .strict();
 
-export type StreamFilter = z.infer<typeof streamFilterSchema>;
 export type SubscribeRequest = z.input<typeof subscribeRequestSchema>;
 
 /**
@@ -42,16 +33,13 @@ export type SubscribeRequest = z.input<typeof subscribeRequestSchema>;
 export const tickSchema = z.object({ s: z.number().int(), t: z.number(), v: z.array(z.number()) });
 export type Tick = z.infer<typeof tickSchema>;
 
-export const seriesRefSchema = z.object({ operator: operatorSlugSchema, sector: sectorSlugSchema });
-export type SeriesRef = { operator: OperatorSlug; sector: SectorSlug };
-
 export const streamSubscribedSchema = z.object({
   /**
    * "snapshot": `ticks` is the recent window and replaces whatever the client held.
    * "resume": `ticks` are exactly the ones after `since`, to append.
    */
   mode: z.enum(["snapshot", "resume"]),
-  filter: z.object({ operators: z.array(operatorSlugSchema), sectors: z.array(sectorSlugSchema) }),
+  filter: seriesFilterSchema,
   /** The series each tick's `v` carries, in order. */
   series: z.array(seriesRefSchema),
   ticks: z.array(tickSchema),

@@ -1,6 +1,6 @@
 import { OPERATOR_SLUGS, SECTOR_SLUGS, type OperatorSlug, type SectorSlug } from "@/lib/contracts/catalog";
 import type { HistoryResponse } from "@/lib/contracts/history";
-import type { SeriesRef } from "@/lib/contracts/realtime";
+import type { SeriesRef } from "@/lib/contracts/filters";
 
 /**
  * A moment of the series on screen: live ticks and history buckets both become frames, so

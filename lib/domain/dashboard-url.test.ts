@@ -1,7 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { OPERATOR_SLUGS, SECTOR_SLUGS } from "@/lib/contracts/catalog";
-import { DEFAULT_VIEW, LANGUAGES, THEMES, TIME_WINDOWS, dashboardSearch, parseDashboardView } from "./dashboard-url";
+import { DEFAULT_VIEW, LANGUAGES, THEMES, TIME_WINDOWS, dashboardViewSchema } from "@/lib/contracts/view";
+import { dashboardSearch, parseDashboardView } from "./dashboard-url";
 
 describe("parseDashboardView", () => {
   it("reads the example of the issue", () => {
@@ -49,6 +50,21 @@ describe("dashboardSearch", () => {
           operators: OPERATOR_SLUGS.filter((slug) => original.operators.includes(slug)),
           sectors: SECTOR_SLUGS.filter((slug) => original.sectors.includes(slug)),
         });
+      }),
+    );
+  });
+});
+
+describe("parseDashboardView and the view contract", () => {
+  it("reads, from any query string, a view the contract accepts", () => {
+    // The URL parser keeps no words of its own: whatever a visitor types, what it returns is a
+    // DashboardView by the one schema in lib/contracts/view.ts.
+    const value = fc.oneof(fc.string(), fc.constantFrom(...TIME_WINDOWS, ...LANGUAGES, ...THEMES, ...OPERATOR_SLUGS, ...SECTOR_SLUGS));
+    const params = fc.dictionary(fc.constantFrom("operator", "sector", "window", "lang", "theme", "other"), value);
+    fc.assert(
+      fc.property(params, (raw) => {
+        const { view } = parseDashboardView(new URLSearchParams(raw));
+        expect(dashboardViewSchema.safeParse(view).success).toBe(true);
       }),
     );
   });

@@ -1,37 +1,13 @@
-import { OPERATOR_SLUGS, SECTOR_SLUGS, type OperatorSlug, type SectorSlug } from "@/lib/contracts/catalog";
+import { OPERATOR_SLUGS, SECTOR_SLUGS } from "@/lib/contracts/catalog";
 import { parseSlugList } from "@/lib/contracts/filters";
+import { DEFAULT_VIEW, LANGUAGES, THEMES, TIME_WINDOWS, type DashboardView, type Language } from "@/lib/contracts/view";
 
 /**
  * Everything a view of the dashboard is, kept in the URL so that it can be bookmarked, shared,
  * put on a wall screen and restored by back, forward and reload:
  *   /?operator=china-mobile,china-unicom&sector=energy,transport&window=15m&lang=zh&theme=light
+ * This module only reads and writes that URL; the words themselves live in lib/contracts/view.ts.
  */
-export const TIME_WINDOWS = ["5m", "15m", "1h", "24h", "7d"] as const;
-export type TimeWindow = (typeof TIME_WINDOWS)[number];
-export const LANGUAGES = ["en", "zh"] as const;
-export type Language = (typeof LANGUAGES)[number];
-export const THEMES = ["dark", "light"] as const;
-export type Theme = (typeof THEMES)[number];
-
-/** Live windows are drawn from the stream; history windows from per-minute rollups. */
-export const WINDOW_MS: Record<TimeWindow, number> = {
-  "5m": 5 * 60_000,
-  "15m": 15 * 60_000,
-  "1h": 60 * 60_000,
-  "24h": 24 * 3_600_000,
-  "7d": 7 * 24 * 3_600_000,
-};
-export const isLiveWindow = (window: TimeWindow) => window === "5m" || window === "15m" || window === "1h";
-
-export interface DashboardView {
-  operators: OperatorSlug[];
-  sectors: SectorSlug[];
-  window: TimeWindow;
-  lang: Language;
-  theme: Theme;
-}
-
-export const DEFAULT_VIEW: DashboardView = { operators: [], sectors: [], window: "15m", lang: "en", theme: "dark" };
 
 /** Something in the URL that could not be used and was dropped. */
 export interface UrlNotice {

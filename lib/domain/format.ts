@@ -1,4 +1,4 @@
-import type { Language } from "./dashboard-url";
+import type { Language } from "@/lib/contracts/view";
 
 const LOCALE: Record<Language, string> = { en: "en-US", zh: "zh-CN" };
 

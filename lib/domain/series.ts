@@ -1,16 +1,11 @@
 import { OPERATOR_SLUGS, SECTOR_SLUGS, type OperatorSlug, type SectorSlug } from "@/lib/contracts/catalog";
-import type { SeriesFilter } from "@/lib/contracts/filters";
+import type { SeriesFilter, SeriesRef } from "@/lib/contracts/filters";
 
 /**
  * The 21 live series are operator × sector pairs in a fixed order (operators outer, sectors
  * inner). Ticks carry values in this order, so a series is identified on the wire by its index.
  */
-export interface SeriesId {
-  operator: OperatorSlug;
-  sector: SectorSlug;
-}
-
-export const SERIES: readonly SeriesId[] = OPERATOR_SLUGS.flatMap((operator) =>
+export const SERIES: readonly SeriesRef[] = OPERATOR_SLUGS.flatMap((operator) =>
   SECTOR_SLUGS.map((sector) => ({ operator, sector })),
 );
 

@@ -1,4 +1,4 @@
-import type { Language, TimeWindow } from "@/lib/domain/dashboard-url";
+import type { Language, TimeWindow } from "@/lib/contracts/view";
 import type { AlertSeverity } from "@/lib/contracts/alerts";
 
 /** Every piece of UI text, in English and Simplified Chinese. Operator and sector names are in the catalog. */

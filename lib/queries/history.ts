@@ -1,7 +1,7 @@
 import { queryOptions } from "@tanstack/react-query";
 import type { SeriesFilter } from "@/lib/contracts/filters";
 import { historyResponseSchema } from "@/lib/contracts/history";
-import { WINDOW_MS, type TimeWindow } from "@/lib/domain/dashboard-url";
+import { WINDOW_MS, type TimeWindow } from "@/lib/contracts/view";
 import { canonicalFilter } from "@/lib/domain/series";
 import { filterSearchParams } from "@/lib/contracts/filters";
 import { fetchJson } from "./fetch-json";

@@ -1,6 +1,7 @@
 import { io, type Socket } from "socket.io-client";
 import type { Alert } from "@/lib/contracts/alerts";
 import type { Heartbeat } from "@/lib/contracts/displays";
+import type { SeriesFilter } from "@/lib/contracts/filters";
 import {
   TOO_MANY_CONNECTIONS,
   type Acknowledgement,
@@ -8,7 +9,6 @@ import {
   type ClientToServerEvents,
   type ServerInfo,
   type ServerToClientEvents,
-  type StreamFilter,
   type StreamSubscribed,
   type Tick,
 } from "@/lib/contracts/realtime";
@@ -39,7 +39,7 @@ export interface StreamHandlers {
 export interface StreamClientOptions {
   /** Server origin; undefined in the browser means the page's own origin. */
   url?: string;
-  filter: StreamFilter;
+  filter: SeriesFilter;
   snapshotTicks?: number;
   handlers: StreamHandlers;
   /** socket.io-client options, e.g. transports for Node. */
@@ -53,7 +53,7 @@ export interface StreamClientOptions {
  */
 export class StreamClient {
   private readonly socket: Socket<ServerToClientEvents, ClientToServerEvents>;
-  private filter: StreamFilter;
+  private filter: SeriesFilter;
   private subscription: StreamSubscribed | undefined;
   private lastSeq: number | undefined;
   /** True from sending a subscription until its answer: ticks in flight belong to the old one. */
@@ -119,7 +119,7 @@ export class StreamClient {
   }
 
   /** Changes what is streamed, on the same connection; a fresh snapshot follows. */
-  setFilter(filter: StreamFilter): void {
+  setFilter(filter: SeriesFilter): void {
     this.filter = filter;
     this.lastSeq = undefined;
     if (this.socket.connected) this.subscribe(false);

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { MAX_SNAPSHOT_TICKS, type ServerInfo, type StreamFilter } from "@/lib/contracts/realtime";
+import type { SeriesFilter } from "@/lib/contracts/filters";
+import { MAX_SNAPSHOT_TICKS, type ServerInfo } from "@/lib/contracts/realtime";
 import { insertAlert, pruneAlerts, resolveOrphanedAlerts, updateAlert } from "@/lib/db/alerts";
 import { pruneDisplays, recordHeartbeat } from "@/lib/db/displays";
 import { pruneRollups, upsertRollups } from "@/lib/db/rollups";
@@ -53,7 +54,7 @@ export type RealtimeConfig = Pick<
  * With sign-in on, a wall screen's token lets it watch only the filters of its playlist's views
  * (read again on each subscription, so an edited playlist applies at once).
  */
-async function authorizeFilter(socket: StreamSocket, filter: StreamFilter): Promise<string | null> {
+async function authorizeFilter(socket: StreamSocket, filter: SeriesFilter): Promise<string | null> {
   const token = socket.data.displayToken;
   return token ? authorizeDisplayFilter(token.playlistSlug, filter) : null;
 }

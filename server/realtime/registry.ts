@@ -1,5 +1,7 @@
 import type { Incident } from "@/lib/domain/simulator/incidents";
-import type { ServerInfo, StreamFilter, StreamSubscribed } from "@/lib/contracts/realtime";
+import type { SeriesFilter } from "@/lib/contracts/filters";
+import type { ServerInfo, StreamSubscribed } from "@/lib/contracts/realtime";
+import { HttpError } from "@/lib/http/respond";
 import type { SocketSessions } from "./socket-sessions";
 
 /** What route handlers may ask of the running live stream. */
@@ -10,7 +12,7 @@ export interface RealtimeHandle {
   /** Adds an incident on demand (demos, tests); it appears from the next tick. */
   trigger(incident: Incident): void;
   /** The recent window of a filter, as a subscription would answer it. */
-  snapshot(filter: StreamFilter, ticks: number): StreamSubscribed;
+  snapshot(filter: SeriesFilter, ticks: number): StreamSubscribed;
   /** Asks a wall screen to reload; how many of its sockets were reached. */
   reloadDisplay(displayId: string): number;
   /** Cuts off the screens using a display token that was just revoked. */
@@ -31,4 +33,15 @@ export function registerRealtime(handle: RealtimeHandle | undefined): void {
 
 export function getRealtime(): RealtimeHandle | undefined {
   return registry.__pulseRealtime;
+}
+
+/**
+ * For the route handlers that cannot answer without the live stream (a snapshot, an incident,
+ * a display reload): the running stream, or a 503 "unavailable" naming what is missing. Handlers
+ * for which the stream is optional keep using getRealtime().
+ */
+export function requireRealtime(): RealtimeHandle {
+  const realtime = getRealtime();
+  if (!realtime) throw new HttpError("unavailable", "the live stream is not running in this process");
+  return realtime;
 }

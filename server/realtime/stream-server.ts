@@ -3,6 +3,7 @@ import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
 import { Server, type Socket } from "socket.io";
 import type { Alert } from "@/lib/contracts/alerts";
 import { describeZodError } from "@/lib/contracts/api";
+import type { SeriesFilter } from "@/lib/contracts/filters";
 import {
   CLIENT_EVENTS,
   MAX_SNAPSHOT_TICKS,
@@ -14,7 +15,6 @@ import {
   type ClientToServerEvents,
   type ServerInfo,
   type ServerToClientEvents,
-  type StreamFilter,
   type StreamLagging,
   type StreamSubscribed,
   type Tick,
@@ -54,7 +54,7 @@ export type StreamSocket = Socket<ClientToServerEvents, ServerToClientEvents, Re
 
 /** One room per distinct filter: its ticks are built and serialised once for all its sockets. */
 interface Room {
-  filter: StreamFilter;
+  filter: SeriesFilter;
   indexes: number[];
 }
 
@@ -271,7 +271,7 @@ function projectTick(indexes: readonly number[], tick: FullTick): Tick {
 }
 
 /** The recent window of a filter, as a subscription answer (also served over HTTP for first paint). */
-export function snapshotFor(source: TickSource, filter: StreamFilter, ticks: number, provenance: StreamSubscribed["provenance"]): StreamSubscribed {
+export function snapshotFor(source: TickSource, filter: SeriesFilter, ticks: number, provenance: StreamSubscribed["provenance"]): StreamSubscribed {
   const canonical = canonicalFilter(filter);
   const indexes = seriesIndexesFor(canonical);
   return {
@@ -292,7 +292,7 @@ export interface StreamServer {
 
 export interface StreamServerOptions {
   /** Decides whether a socket may watch a filter (a wall screen only its playlist's views); a reason when not. */
-  authorizeFilter?: (socket: StreamSocket, filter: StreamFilter) => Promise<string | null>;
+  authorizeFilter?: (socket: StreamSocket, filter: SeriesFilter) => Promise<string | null>;
 }
 
 export function attachStreamServer(io: StreamIo, source: TickSource, info: ServerInfo, options: StreamServerOptions = {}): StreamServer {
@@ -302,7 +302,7 @@ export function attachStreamServer(io: StreamIo, source: TickSource, info: Serve
   if (!policy) throw new Error("attachStreamServer needs a socket.io server made by createSocketServer");
   const { limits, warnings } = policy;
 
-  const roomFor = (filter: StreamFilter): string => {
+  const roomFor = (filter: SeriesFilter): string => {
     const canonical = canonicalFilter(filter);
     const name = `stream:${filterKey(canonical)}`;
     if (!rooms.has(name)) {

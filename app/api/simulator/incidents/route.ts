@@ -1,8 +1,8 @@
 import { audit, requireAccount } from "@/lib/auth/actor";
 import { triggerIncidentSchema, type IncidentResponse } from "@/lib/contracts/incidents";
 import { incidentEndMs, manualIncident } from "@/lib/domain/simulator/incidents";
-import { HttpError, handle, parseJsonBody, respond } from "@/lib/http/respond";
-import { getRealtime } from "@/server/realtime/registry";
+import { handle, parseJsonBody, respond } from "@/lib/http/respond";
+import { requireRealtime } from "@/server/realtime/registry";
 
 export const dynamic = "force-dynamic";
 
@@ -10,8 +10,7 @@ export const dynamic = "force-dynamic";
 export const POST = handle(async (request) => {
   const actor = await requireAccount(request, "operator");
   const body = await parseJsonBody(request, triggerIncidentSchema);
-  const realtime = getRealtime();
-  if (!realtime) throw new HttpError("unavailable", "the live stream is not running in this process");
+  const realtime = requireRealtime();
   const incident = manualIncident(
     body.kind,
     { operator: body.operator ?? null, sector: body.sector ?? null },

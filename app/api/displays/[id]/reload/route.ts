@@ -1,7 +1,7 @@
 import { audit, requireAccount } from "@/lib/auth/actor";
 import { heartbeatSchema } from "@/lib/contracts/displays";
 import { HttpError, handle, parseParam, respond } from "@/lib/http/respond";
-import { getRealtime } from "@/server/realtime/registry";
+import { requireRealtime } from "@/server/realtime/registry";
 
 export const dynamic = "force-dynamic";
 
@@ -11,8 +11,7 @@ type Context = { params: Promise<{ id: string }> };
 export const POST = handle<Context>(async (request, context) => {
   const actor = await requireAccount(request, "operator");
   const id = parseParam("display", (await context.params).id, heartbeatSchema.shape.displayId);
-  const realtime = getRealtime();
-  if (!realtime) throw new HttpError("unavailable", "the live stream is not running in this process");
+  const realtime = requireRealtime();
   const reached = realtime.reloadDisplay(id);
   if (reached === 0) throw new HttpError("not_found", `display '${id}' is not connected`);
   await audit(actor, "display.reload", id, { sockets: reached });
