@@ -23,8 +23,9 @@ import { migrateDatabase } from "@/lib/db/migrate";
 import { seedReferenceData } from "@/lib/db/seed";
 import type { SeriesFilter } from "@/lib/contracts/filters";
 import { setLogLevel } from "@/lib/logger";
-import { startRealtime } from "@/server/realtime";
-import { createSocketServer } from "@/server/realtime/stream-server";
+import { createAccessGate } from "@/server/access-gate";
+import { createHttpEdge } from "@/server/http-edge";
+import { createRealtimeServer } from "@/server/realtime";
 import { providePostgresServer } from "@/test/support/postgres-server";
 import { benchPort, writeResult } from "./settings";
 
@@ -84,13 +85,15 @@ async function main() {
   await seedReferenceData(database.prisma);
 
   const httpServer = createServer();
-  // Every client connects from 127.0.0.1: lift the per-address caps for this run only.
-  const socketServer = createSocketServer(httpServer, { connectionsPerAddress: SOCKETS + 10, connectsPerAddressPerMinute: SOCKETS + 10, subscriptionsPerAddressPerMinute: SOCKETS + 10 });
-  const realtime = startRealtime(
-    socketServer,
-    { SIM_SEED: "bench", SIM_TICK_MS: TICK_MS, SIM_SPEED: 1, HISTORY_BACKFILL_HOURS: 0, HISTORY_RETENTION_DAYS: 30, ROLLUP_FLUSH_MS: 5000, PULSE_AUTH: "off" },
-    "bench",
-  );
+  const edge = createHttpEdge({ listenHost: "127.0.0.1", port: () => (httpServer.address() as AddressInfo | null)?.port ?? 0, dev: false });
+  const realtime = createRealtimeServer(httpServer, {
+    config: { SIM_SEED: "bench", SIM_TICK_MS: TICK_MS, SIM_SPEED: 1, HISTORY_BACKFILL_HOURS: 0, HISTORY_RETENTION_DAYS: 30, ROLLUP_FLUSH_MS: 5000, PULSE_AUTH: "off" },
+    buildId: "bench",
+    gate: createAccessGate({ authRequired: false }),
+    isAllowedHost: edge.isAllowedHost,
+    // Every client connects from 127.0.0.1: lift the per-address caps for this run only.
+    limits: { connectionsPerAddress: SOCKETS + 10, connectsPerAddressPerMinute: SOCKETS + 10, subscriptionsPerAddressPerMinute: SOCKETS + 10 },
+  });
   await new Promise<void>((resolve) => httpServer.listen(0, "127.0.0.1", resolve));
   const serverUrl = `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`;
   let clients: ChildProcess | undefined;
@@ -122,11 +125,7 @@ async function main() {
     console.log(`written to ${await writeResult("stream", result, options.record)}`);
   } finally {
     clients?.kill();
-    await new Promise<void>((resolve) => {
-      void socketServer.close(() => resolve());
-      httpServer.closeAllConnections();
-    });
-    await realtime.stop();
+    await realtime.close();
     await closeDatabase(database);
     await dropDatabase(postgres.url, name);
     await postgres.stop();

@@ -1,10 +1,10 @@
-import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from "node:http";
+import { createServer, type Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import next from "next";
 import type { AccessGate } from "./access-gate";
 import { createHttpEdge } from "./http-edge";
 import { createPageAvailability } from "./page-availability";
-import { createSocketServer, type StreamIo } from "./realtime/stream-server";
+import { createRealtimeServer, type RealtimeDeps, type RealtimeServer } from "./realtime";
 import type { ApiErrorBody } from "@/lib/contracts/api";
 import { isDatabaseUnreachable } from "@/lib/db/unreachable";
 import { createLogger } from "@/lib/logger";
@@ -23,14 +23,16 @@ export interface ApplicationOptions {
   allowedHosts?: readonly string[];
   /** PULSE_FRAME_ANCESTORS: who may embed wall screens in a frame. */
   frameAncestors?: readonly string[];
+  /** The live stream's configuration; the gate and the Host allow-list above guard its sockets too. */
+  realtime: Pick<RealtimeDeps, "config" | "buildId">;
 }
 
 export interface Application {
   httpServer: HttpServer;
-  io: StreamIo;
+  realtime: RealtimeServer;
   /** Starts listening; resolves with the bound port (useful with port 0). */
   listen(): Promise<number>;
-  /** Stops accepting connections and closes every open socket and HTTP connection. */
+  /** Stops accepting connections, closes every open socket and HTTP connection, then flushes the live stream. */
   close(): Promise<void>;
 }
 
@@ -80,18 +82,11 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
     });
   });
 
-  const io = createSocketServer(httpServer);
-  // engine.io answers /socket.io/ itself (polling and the WebSocket upgrade), ahead of the
-  // "request" listener above: the Host allow-list is applied to it here, before the handshake.
-  io.engine.use((request: IncomingMessage, response: ServerResponse, next: (error?: Error) => void) => {
-    if (edge.isAllowedHost(request)) return next();
-    response.writeHead(421, { "content-type": "text/plain" }).end("misdirected request: see PULSE_ALLOWED_HOSTS");
-  });
-  io.use((socket, next) => void options.gate.authenticateSocket(socket, next));
+  const realtime = createRealtimeServer(httpServer, { ...options.realtime, gate: options.gate, isAllowedHost: edge.isAllowedHost });
 
   return {
     httpServer,
-    io,
+    realtime,
     listen: () =>
       new Promise((resolve, reject) => {
         httpServer.once("error", reject);
@@ -101,11 +96,7 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
         });
       }),
     close: async () => {
-      // io.close() disconnects every socket and closes the HTTP server (stops accepting).
-      await new Promise<void>((resolve) => {
-        void io.close(() => resolve());
-        httpServer.closeAllConnections();
-      });
+      await realtime.close();
       await nextApp.close();
     },
   };

@@ -11,7 +11,7 @@ import { createAccessGate } from "./access-gate";
 import { createApplication } from "./application";
 import { provideDatabase } from "./database";
 import { Lifecycle } from "./lifecycle";
-import { readBuildId, startRealtime } from "./realtime";
+import { readBuildId } from "./realtime";
 
 const log = createLogger("server");
 // A shutdown that hangs (a stuck socket, an unresponsive database) must not keep the process alive.
@@ -90,11 +90,10 @@ async function start(env: Env, lifecycle: Lifecycle, stop: (reason: string, exit
     gate: createAccessGate({ authRequired: env.PULSE_AUTH === "on", trustProxy: env.PULSE_TRUST_PROXY }),
     allowedHosts: env.PULSE_ALLOWED_HOSTS,
     frameAncestors: env.PULSE_FRAME_ANCESTORS,
+    realtime: { config: env, buildId: readBuildId(process.cwd(), env.NODE_ENV === "development") },
   });
-  const realtime = startRealtime(application.io, env, readBuildId(process.cwd(), env.NODE_ENV === "development"));
-  // Registered in this order so that shutdown closes the sockets first, then flushes.
-  lifecycle.onShutdown("live stream (flush rollups and alerts)", () => realtime.stop());
-  lifecycle.onShutdown("http and sockets", () => application.close());
+  // Closes the sockets first, then flushes rollups and alerts, then Next.js.
+  lifecycle.onShutdown("http, sockets and live stream (flush rollups and alerts)", () => application.close());
   if (lifecycle.isStopping) return;
 
   const port = await application.listen();

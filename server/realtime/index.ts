@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import type { IncomingMessage, Server as HttpServer, ServerResponse } from "node:http";
 import path from "node:path";
 import type { SeriesFilter } from "@/lib/contracts/filters";
 import { MAX_SNAPSHOT_TICKS, type ServerInfo } from "@/lib/contracts/realtime";
@@ -18,7 +19,16 @@ import { RollupWriter } from "./rollup-writer";
 import { attachDisplayFleet } from "./display-fleet";
 import { authorizeDisplayFilter } from "../display-scope";
 import { createSocketSessions } from "./socket-sessions";
-import { attachStreamServer, snapshotFor, type StreamIo, type StreamServer, type StreamSocket } from "./stream-server";
+import {
+  attachStreamServer,
+  createSocketServer,
+  snapshotFor,
+  type SocketLimits,
+  type StreamIo,
+  type StreamServer,
+  type StreamSocket,
+} from "./stream-server";
+import type { AccessGate } from "../access-gate";
 import { TickSource } from "./tick-source";
 
 const log = createLogger("realtime");
@@ -59,15 +69,96 @@ async function authorizeFilter(socket: StreamSocket, filter: SeriesFilter): Prom
   return token ? authorizeDisplayFilter(token.playlistSlug, filter) : null;
 }
 
+/** The database functions the live stream writes and prunes with (lib/db's, unless a caller passes its own). */
+export interface RealtimeDatabase {
+  insertAlert: typeof insertAlert;
+  updateAlert: typeof updateAlert;
+  resolveOrphanedAlerts: typeof resolveOrphanedAlerts;
+  pruneAlerts: typeof pruneAlerts;
+  upsertRollups: typeof upsertRollups;
+  pruneRollups: typeof pruneRollups;
+  recordHeartbeat: typeof recordHeartbeat;
+  pruneDisplays: typeof pruneDisplays;
+  pruneSessions: typeof pruneSessions;
+}
+
+const POSTGRES: RealtimeDatabase = {
+  insertAlert,
+  updateAlert,
+  resolveOrphanedAlerts,
+  pruneAlerts,
+  upsertRollups,
+  pruneRollups,
+  recordHeartbeat,
+  pruneDisplays,
+  pruneSessions,
+};
+
+/** What createRealtimeServer needs; the product, the integration tests and the benchmarks each pass theirs. */
+export interface RealtimeDeps {
+  /** The simulator's seed, tick and speed, history and retention, and whether sign-in is on. */
+  config: RealtimeConfig;
+  /** Shown to clients so that an open page notices a new deployment. */
+  buildId: string;
+  /** Who a socket is, or its refusal: run at the handshake, after the per-address guards. */
+  gate: Pick<AccessGate, "authenticateSocket">;
+  /** The Host allow-list (server/http-edge.ts): a handshake addressed to another host is answered 421. */
+  isAllowedHost: (request: IncomingMessage) => boolean;
+  /** Override the environment's socket limits (tests and benchmarks open hundreds of sockets from 127.0.0.1). */
+  limits?: Partial<SocketLimits>;
+  /** Defaults to lib/db's functions on the installed database. */
+  database?: RealtimeDatabase;
+  /** Wall-clock milliseconds: the simulator's anchor and the displays' retention. Defaults to Date.now. */
+  now?: () => number;
+}
+
+export interface RealtimeServer extends Realtime {
+  io: StreamIo;
+  /**
+   * Closes every socket and the HTTP server (stops accepting, cuts open connections), then stops
+   * ticking and writes what is still held: sockets first, so nothing is sent from a half-stopped stream.
+   */
+  close(): Promise<void>;
+}
+
+/**
+ * The one place that builds the realtime server on `httpServer`: socket.io with its per-address
+ * guards, the Host allow-list and the access gate at the handshake, then the live stream (ticks,
+ * rollups, alerts, display fleet). Needs the database installed (lib/db/client) first, unless
+ * `deps.database` stands in for it. The caller listens on `httpServer`.
+ */
+export function createRealtimeServer(httpServer: HttpServer, deps: RealtimeDeps): RealtimeServer {
+  const io = createSocketServer(httpServer, deps.limits);
+  // engine.io answers /socket.io/ itself (polling and the WebSocket upgrade), ahead of any HTTP
+  // "request" listener: the Host allow-list is applied to it here, before the handshake.
+  io.engine.use((request: IncomingMessage, response: ServerResponse, next: (error?: Error) => void) => {
+    if (deps.isAllowedHost(request)) return next();
+    response.writeHead(421, { "content-type": "text/plain" }).end("misdirected request: see PULSE_ALLOWED_HOSTS");
+  });
+  io.use((socket, next) => void deps.gate.authenticateSocket(socket, next));
+  const realtime = startRealtime(io, deps.config, deps.buildId, deps.database ?? POSTGRES, deps.now ?? Date.now);
+  return {
+    ...realtime,
+    io,
+    close: async () => {
+      // io.close() disconnects every socket and closes the HTTP server (stops accepting).
+      await new Promise<void>((resolve) => {
+        void io.close(() => resolve());
+        httpServer.closeAllConnections();
+      });
+      await realtime.stop();
+    },
+  };
+}
+
 /**
  * Starts the live stream on `io`: the simulator's ticks, the socket protocol, per-minute
- * rollups into Postgres, alerts, back-filled history and retention. Needs the database
- * installed (lib/db/client) first.
+ * rollups into Postgres, alerts, back-filled history and retention.
  */
-export function startRealtime(io: StreamIo, config: RealtimeConfig, buildId: string): Realtime {
+function startRealtime(io: StreamIo, config: RealtimeConfig, buildId: string, db: RealtimeDatabase, now: () => number): Realtime {
   const source = new TickSource({
     model: new ConnectionModel(config.SIM_SEED),
-    clock: { tickMs: config.SIM_TICK_MS, speed: config.SIM_SPEED, anchorMs: Date.now() },
+    clock: { tickMs: config.SIM_TICK_MS, speed: config.SIM_SPEED, anchorMs: now() },
     bufferTicks: MAX_SNAPSHOT_TICKS,
   });
   const info: ServerInfo = {
@@ -78,9 +169,9 @@ export function startRealtime(io: StreamIo, config: RealtimeConfig, buildId: str
     provenance: "simulated",
   };
   const stream = attachStreamServer(io, source, info, config.PULSE_AUTH === "on" ? { authorizeFilter } : {});
-  const fleet = attachDisplayFleet(io, recordHeartbeat);
-  const writer = new RollupWriter({ source, write: upsertRollups, flushMs: config.ROLLUP_FLUSH_MS });
-  const alerts = new AlertService(source, { insert: insertAlert, update: updateAlert }, stream.publishAlert);
+  const fleet = attachDisplayFleet(io, db.recordHeartbeat);
+  const writer = new RollupWriter({ source, write: db.upsertRollups, flushMs: config.ROLLUP_FLUSH_MS });
+  const alerts = new AlertService(source, { insert: db.insertAlert, update: db.updateAlert }, stream.publishAlert);
 
   source.start();
   writer.start();
@@ -91,7 +182,7 @@ export function startRealtime(io: StreamIo, config: RealtimeConfig, buildId: str
   const backfilled = (async () => {
     try {
       // Alerts a previous process left open can no longer be followed to their end.
-      await resolveOrphanedAlerts(source.currentInstant());
+      await db.resolveOrphanedAlerts(source.currentInstant());
       // History older than the retention would only be pruned again.
       const hours = Math.min(config.HISTORY_BACKFILL_HOURS, config.HISTORY_RETENTION_DAYS * 24);
       const minutes = await backfillHistory(source, hours, stopping.signal);
@@ -104,10 +195,10 @@ export function startRealtime(io: StreamIo, config: RealtimeConfig, buildId: str
   const prune = async () => {
     const before = source.currentInstant() - config.HISTORY_RETENTION_DAYS * DAY_MS;
     try {
-      const rollups = await pruneRollups(before);
-      const pruned = await pruneAlerts(before);
-      const displays = await pruneDisplays(Date.now() - config.HISTORY_RETENTION_DAYS * DAY_MS);
-      const sessions = await pruneSessions();
+      const rollups = await db.pruneRollups(before);
+      const pruned = await db.pruneAlerts(before);
+      const displays = await db.pruneDisplays(now() - config.HISTORY_RETENTION_DAYS * DAY_MS);
+      const sessions = await db.pruneSessions();
       if (rollups + pruned + displays + sessions > 0) log.info("pruned old history", { rollups, alerts: pruned, displays, sessions });
     } catch (error) {
       log.warn("pruning history failed", { error: error instanceof Error ? error.message : String(error) });

@@ -3,8 +3,9 @@ import type { AddressInfo } from "node:net";
 import { io as connect, type Socket } from "socket.io-client";
 import type { ClientToServerEvents, ServerToClientEvents } from "@/lib/contracts/realtime";
 import { createAccessGate } from "@/server/access-gate";
-import { startRealtime, type Realtime, type RealtimeConfig } from "@/server/realtime";
-import { createSocketServer, type SocketLimits, type StreamIo } from "@/server/realtime/stream-server";
+import { createHttpEdge } from "@/server/http-edge";
+import { createRealtimeServer, type Realtime, type RealtimeConfig } from "@/server/realtime";
+import type { SocketLimits, StreamIo } from "@/server/realtime/stream-server";
 
 export const FAST: RealtimeConfig = {
   SIM_SEED: "integration",
@@ -27,37 +28,31 @@ export interface TestStreamServer {
 
 /**
  * The live stream on a bare HTTP server (no Next.js) on `port` (0 picks one), with the database
- * already installed by the test. The same factories and access gate as the real server; requests
- * the gate lets through are answered "passed". `limits` override the per-socket and per-address
- * limits (the defaults are the environment's, as in the product).
+ * already installed by the test. Built by the product's factory (createRealtimeServer) with the
+ * same access gate and Host allow-list; requests the gate lets through are answered "passed".
+ * `limits` override the per-socket and per-address limits (the defaults are the environment's,
+ * as in the product).
  */
 export async function startStreamServer(config: Partial<RealtimeConfig> = {}, port = 0, limits: Partial<SocketLimits> = {}): Promise<TestStreamServer> {
   const httpServer: HttpServer = createServer();
-  const io = createSocketServer(httpServer, limits);
   const merged = { ...FAST, ...config };
   const gate = createAccessGate({ authRequired: merged.PULSE_AUTH === "on" });
-  io.use((socket, next) => void gate.authenticateSocket(socket, next));
+  const edge = createHttpEdge({ listenHost: "127.0.0.1", port: () => (httpServer.address() as AddressInfo | null)?.port ?? port, dev: false });
   httpServer.on("request", (request, response) => {
     void gate.handleHttp(request, response).then((handled) => {
       // Behind the gate there is no Next.js here: "passed" stands for the page or API it would serve.
       if (!handled) response.writeHead(200, { "content-type": "text/plain" }).end("passed");
     });
   });
-  const realtime = startRealtime(io, merged, "test-build");
+  const realtime = createRealtimeServer(httpServer, { config: merged, buildId: "test-build", gate, isAllowedHost: edge.isAllowedHost, limits });
   await new Promise<void>((resolve) => httpServer.listen(port, "127.0.0.1", resolve));
   const bound = (httpServer.address() as AddressInfo).port;
   return {
     url: `http://127.0.0.1:${bound}`,
     port: bound,
-    io,
+    io: realtime.io,
     realtime,
-    stop: async () => {
-      await new Promise<void>((resolve) => {
-        void io.close(() => resolve());
-        httpServer.closeAllConnections();
-      });
-      await realtime.stop();
-    },
+    stop: () => realtime.close(),
   };
 }
 
