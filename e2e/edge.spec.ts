@@ -203,7 +203,8 @@ test.describe("the HTTP edge under load and with its settings", () => {
       const answers = await Promise.all(uploads);
       clearInterval(sampler);
       peak = Math.max(peak, rssMiB(pid));
-      console.log(`RSS before ${before.toFixed(0)} MiB, peak ${peak.toFixed(0)} MiB; uploads ${JSON.stringify(answers)}`);
+      // Kept with the test's results (the HTML report, a trace), not printed among them.
+      test.info().annotations.push({ type: "measured", description: `RSS before ${before.toFixed(0)} MiB, peak ${peak.toFixed(0)} MiB; uploads ${JSON.stringify(answers)}` });
       expect(health.status).toBe(200);
       for (const answer of answers) {
         expect(answer.status).toBe(413);

@@ -18,7 +18,7 @@ test("a short fuzz run: no answer >= 500 and no crash over every route and socke
         if (own.server.process.exitCode !== null) throw new Error(`the server exited with ${own.server.process.exitCode}`);
       },
     });
-    console.log(formatReport(report));
+    await test.info().attach("fuzz report", { body: formatReport(report), contentType: "text/plain" });
     expect(report.crashes).toEqual([]);
     expect(report.failures.map((failure) => `${failure.outcome} ← ${JSON.stringify(failure.case).slice(0, 300)}`)).toEqual([]);
     expect(report.cases).toBe(300);

@@ -81,7 +81,7 @@ const envSchema = z.object({
   /** Unsent bytes a socket may hold before its ticks are dropped (it is lagging). */
   SOCKET_SEND_BUFFER_SOFT_BYTES: wholeNumber(256 * 1024, 1024, 1024 ** 3, "bytes"),
   /** Unsent bytes past which a socket is closed. */
-  SOCKET_SEND_BUFFER_HARD_BYTES: wholeNumber(1024 * 1024, 1024, 1024 ** 3, "bytes"),
+  SOCKET_SEND_BUFFER_HARD_BYTES: wholeNumber(512 * 1024, 1024, 1024 ** 3, "bytes"),
   /** A socket lagging for longer than this is closed. */
   SOCKET_LAG_TIMEOUT_MS: wholeNumber(30_000, 100, 3_600_000, "milliseconds"),
   /**

@@ -140,6 +140,7 @@ export function createAccessGate(options: AccessGateOptions) {
         // Kept so that sign-out, a password change or an account's removal can close this socket.
         socket.data.sessionKey = identity.session?.key;
         socket.data.accountId = identity.session?.accountId;
+        socket.data.role = identity.session?.role;
         next();
       } catch (error) {
         log.warn("socket authentication failed", { error: error instanceof Error ? error.message : String(error) });

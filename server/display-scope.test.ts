@@ -30,7 +30,9 @@ describe("who may register a screen", () => {
     const token = { id: 1, playlistSlug: "lobby" };
     expect(heartbeatRefusal(heartbeat, { displayToken: token })).toBeNull();
     expect(heartbeatRefusal({ ...heartbeat, playlist: "boardroom" }, { displayToken: token })).toMatch(/playlist 'lobby' only/);
-    expect(heartbeatRefusal(heartbeat, { displayToken: null, sessionKey: "k" })).toBeNull();
+    expect(heartbeatRefusal(heartbeat, { displayToken: null, sessionKey: "k", role: "operator" })).toBeNull();
+    expect(heartbeatRefusal(heartbeat, { displayToken: null, sessionKey: "k", role: "admin" })).toBeNull();
+    expect(heartbeatRefusal(heartbeat, { displayToken: null, sessionKey: "k", role: "viewer" })).toMatch(/viewer account cannot register/);
     expect(heartbeatRefusal(heartbeat, { displayToken: null })).toMatch(/display token/);
   });
 });

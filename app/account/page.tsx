@@ -3,6 +3,7 @@ import { redirect } from "next/navigation";
 import { AdminShell } from "@/components/admin/admin-shell";
 import { ChangePasswordForm } from "@/components/admin/change-password-form";
 import { pageAccount } from "@/lib/auth/page-account";
+import { localPath } from "@/lib/auth/access";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "M2M Pulse · your account" };
@@ -12,7 +13,7 @@ export default async function AccountPage({ searchParams }: { searchParams: Prom
   const account = await pageAccount();
   if (!account) redirect("/signin?next=%2Faccount");
   const next = (await searchParams).next;
-  const target = typeof next === "string" && next.startsWith("/") && !next.startsWith("//") ? next : null;
+  const target = localPath(next);
   return (
     <AdminShell title="Your account">
       <p className="text-sm text-ink-muted">

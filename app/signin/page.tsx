@@ -3,6 +3,7 @@ import { DocumentLanguage } from "@/components/admin/document-language";
 import { SignInForm } from "@/components/admin/sign-in-form";
 import { parseDashboardView } from "@/lib/domain/dashboard-url";
 import { MESSAGES } from "@/lib/i18n/messages";
+import { localPath } from "@/lib/auth/access";
 
 export const metadata: Metadata = { title: "M2M Pulse · sign in" };
 
@@ -11,7 +12,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
   const next = params.next;
   const { lang } = parseDashboardView({ lang: params.lang }).view;
   // Only a path on this site: never send someone elsewhere after signing in.
-  const target = typeof next === "string" && next.startsWith("/") && !next.startsWith("//") ? next : "/";
+  const target = localPath(next) ?? "/";
   return (
     <div data-theme="dark" className="grid min-h-screen place-items-center bg-canvas text-ink">
       <main className="w-full max-w-sm space-y-4 rounded-lg border border-panel-border bg-panel p-6">

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cameOverTls, checkOrigin, clientAddress, decideAccess, roleNeeded, type Principal } from "./access";
+import { cameOverTls, checkOrigin, clientAddress, decideAccess, localPath, roleNeeded, type Principal } from "./access";
 import { newSessionId, parseCookies, sessionKey, sessionKeyOf } from "./session";
 
 const get = (path: string) => ({ method: "GET", path });
@@ -140,4 +140,18 @@ describe("sessions", () => {
   it("reads cookies, ignoring malformed ones", () => {
     expect(parseCookies("a=1; pulse_display=abc%2Fd; bad; c=%E0%A4%A")).toEqual({ a: "1", pulse_display: "abc/d" });
   });
+});
+
+describe("localPath (where to go after signing in)", () => {
+  it("keeps a path on this site", () => {
+    expect(localPath("/")).toBe("/");
+    expect(localPath("/wall/lobby?lang=zh")).toBe("/wall/lobby?lang=zh");
+  });
+
+  it.each(["//evil.example/", "/\\evil.example/phish", "/\\/evil.example", "/\t/evil.example", "https://evil.example/", "evil", "", undefined, ["/a"]])(
+    "refuses %j, which a browser may read as another site",
+    (next) => {
+      expect(localPath(next)).toBeNull();
+    },
+  );
 });

@@ -131,3 +131,13 @@ export function cameOverTls(encrypted: boolean, forwardedProto: string | undefin
   if (encrypted) return true;
   return trustProxy && (forwardedProto ?? "").split(",")[0]?.trim().toLowerCase() === "https";
 }
+
+/**
+ * Where to go after signing in: a path on this site, or null. Browsers read `/\host` (and `/\t/host`,
+ * once they strip the tab) as `//host`, another site: only a plain absolute path passes.
+ */
+export function localPath(next: unknown): string | null {
+  if (typeof next !== "string" || !next.startsWith("/") || next.startsWith("//")) return null;
+  if (/[\\\u0000-\u001f\u007f]/.test(next)) return null;
+  return next;
+}

@@ -1,4 +1,5 @@
 import { RateLimiterMemory } from "rate-limiter-flexible";
+import { WarningThrottle } from "@/lib/domain/warning-throttle";
 
 /**
  * Growing delays after failed sign-ins, after rate-limiter-flexible's "login endpoint protection"
@@ -31,6 +32,11 @@ type Scope = "pair" | "address" | "account";
 const FREE: Record<Scope, number> = { pair: PAIR_FREE_FAILURES, address: ADDRESS_FREE_FAILURES, account: ACCOUNT_FREE_FAILURES };
 
 export class SignInThrottle {
+  /**
+   * Refusals while a wait runs are not bounded by the waits themselves (a guesser may ask as fast
+   * as it likes): log the first few per address a minute, then one line with the count held back.
+   */
+  readonly refusalLog = new WarningThrottle(3, 30, 60_000, Date.now());
   private readonly failures: Record<Scope, RateLimiterMemory> = {
     pair: new RateLimiterMemory({ keyPrefix: "signin-fail-pair", points: 1_000_000, duration: REMEMBER_SECONDS }),
     address: new RateLimiterMemory({ keyPrefix: "signin-fail-address", points: 1_000_000, duration: REMEMBER_SECONDS }),

@@ -1,4 +1,5 @@
 import { describeZodError } from "@/lib/contracts/api";
+import { roleAllows } from "@/lib/auth/access";
 import { heartbeatSchema, type Heartbeat } from "@/lib/contracts/displays";
 import type { Acknowledgement } from "@/lib/contracts/realtime";
 import { DisplayClaimedError } from "@/lib/db/displays";
@@ -18,14 +19,15 @@ export interface DisplayFleet {
 
 /**
  * Registering a screen in the fleet is a change: it needs a display token (and then it registers
- * only under the token's playlist) or a signed-in person. An anonymous socket may watch, not register.
+ * only under the token's playlist) or a signed-in operator. An anonymous or viewer socket may watch, not register.
  */
-export function heartbeatRefusal(heartbeat: Heartbeat, data: Pick<StreamSocket["data"], "displayToken" | "sessionKey">): string | null {
+export function heartbeatRefusal(heartbeat: Heartbeat, data: Pick<StreamSocket["data"], "displayToken" | "sessionKey" | "role">): string | null {
   const token = data.displayToken;
   if (token) {
     return heartbeat.playlist === token.playlistSlug ? null : `this display token registers screens of playlist '${token.playlistSlug}' only`;
   }
-  return data.sessionKey ? null : "open the wall with a display token (or sign in) to register a screen";
+  if (!data.sessionKey) return "open the wall with a display token (or sign in) to register a screen";
+  return data.role && roleAllows(data.role, "operator") ? null : "a viewer account cannot register screens; an operator can";
 }
 
 /**

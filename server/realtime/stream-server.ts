@@ -24,6 +24,7 @@ import { TokenBucket } from "@/lib/domain/token-bucket";
 import { WarningThrottle } from "@/lib/domain/warning-throttle";
 import type { ActiveDisplayToken } from "@/lib/db/display-tokens";
 import { clientAddress } from "@/lib/auth/access";
+import type { Role } from "@/lib/contracts/accounts";
 import { getEnv, type Env } from "@/lib/env";
 import { createLogger } from "@/lib/logger";
 import type { AlertChange } from "./alert-service";
@@ -37,6 +38,8 @@ export interface SocketData {
   /** Set by the access gate for a signed-in person's socket: closed when that session ends (socket-sessions.ts). */
   sessionKey?: string;
   accountId?: number;
+  /** The signed-in account's role: registering a screen needs an operator. */
+  role?: Role;
   /** The client's address, as the per-address limits count it (behind a trusted proxy, X-Forwarded-For's last entry). */
   address: string;
   /** The screen's own id, once it has sent a heartbeat. */

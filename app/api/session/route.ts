@@ -38,7 +38,10 @@ export const POST = handle(async (request) => {
   const throttle = signInThrottle();
   const verdict = await throttle.check(username, address);
   if (!verdict.allowed) {
-    log.warn("sign-in refused while throttled", { username, address, retryAfterSeconds: verdict.retryAfterSeconds });
+    const now = Date.now();
+    const heldBack = throttle.refusalLog.roll(now);
+    if (heldBack) log.warn("sign-in refusals not logged one by one in the last minute", heldBack);
+    if (throttle.refusalLog.admit("throttled", address, now)) log.warn("sign-in refused while throttled", { username, address, retryAfterSeconds: verdict.retryAfterSeconds });
     const response = respondError("rate_limited", `too many failed sign-ins; try again in ${verdict.retryAfterSeconds} s`);
     response.headers.set("retry-after", String(verdict.retryAfterSeconds));
     return response;
