@@ -12,9 +12,9 @@ import { ReportBaselinesPanel } from "@/components/panels/report-baselines-panel
 import { ConnectionStatus } from "./connection-status";
 import { TickPaintProbe } from "./tick-paint-probe";
 import { FilterBar } from "./filter-bar";
-import { LiveProvider } from "./live-context";
+import { LiveProvider } from "@/components/providers/live-context";
 import { UrlNotices } from "./url-notices";
-import { ViewProvider, useView } from "./view-context";
+import { ViewProvider, useView } from "@/components/providers/view-context";
 
 function DashboardBody({ notices }: { notices: UrlNotice[] }) {
   const { view, messages } = useView();

@@ -11,8 +11,9 @@ import { alertsQueryOptions } from "@/lib/queries/alerts";
 import { SimulatedBadge } from "./simulated-badge";
 import { useContext } from "react";
 import { Panel } from "@/components/ui/panel";
-import { WallContext } from "@/components/ui/panel-age";
-import { useView } from "@/components/dashboard/view-context";
+import { PanelAge } from "./panel-age";
+import { WallContext } from "@/components/providers/wall-context";
+import { useView } from "@/components/providers/view-context";
 import { useViewLive } from "./use-view-data";
 
 /** The alert in the reader's language, from its fields rather than the stored English sentence. */
@@ -40,6 +41,7 @@ export function AlertsFeed({ limit }: { limit?: number }) {
   const alerts = limit === undefined ? feed : feed.slice(0, limit);
   return (
     <Panel
+      age={<PanelAge />}
       id="alerts"
       title={messages.alerts.heading}
       badge={<SimulatedBadge />}

@@ -15,8 +15,9 @@ import { StreamingChart, type SeriesSpec } from "@/components/charts/streaming-c
 import { CHART_THEME } from "@/components/charts/chart-theme";
 import { SimulatedBadge } from "./simulated-badge";
 import { Panel } from "@/components/ui/panel";
-import { useStale } from "@/components/dashboard/live-context";
-import { useView } from "@/components/dashboard/view-context";
+import { PanelAge } from "./panel-age";
+import { useStale } from "@/components/providers/live-context";
+import { useView } from "@/components/providers/view-context";
 import { useChartFormat } from "./chart-format";
 import { useChartSource } from "./use-view-data";
 
@@ -111,6 +112,7 @@ export function LiveVsExpected() {
 
   return (
     <Panel
+      age={<PanelAge />}
       id="expected"
       title={messages.band.heading}
       stale={stale}

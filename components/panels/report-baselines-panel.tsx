@@ -12,7 +12,8 @@ import { baselinesQueryOptions } from "@/lib/queries/baselines";
 import { BarChart } from "@/components/charts/bar-chart";
 import { ProvenanceBadge } from "@/components/ui/provenance-badge";
 import { Panel } from "@/components/ui/panel";
-import { useView } from "@/components/dashboard/view-context";
+import { PanelAge } from "./panel-age";
+import { useView } from "@/components/providers/view-context";
 
 const REGION_COLOR = "#56B4E9";
 const CHINA_COLOR = "#E69F00";
@@ -67,6 +68,7 @@ export function ReportBaselinesPanel() {
 
   return (
     <Panel
+      age={<PanelAge />}
       id="baselines"
       title={messages.baselines.heading}
       badge={<ProvenanceBadge provenance="reported" label={messages.provenance.reported} title={source} />}

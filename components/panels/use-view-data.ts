@@ -9,7 +9,7 @@ import { filterKey } from "@/lib/domain/series";
 import { historyQueryOptions, type HistoryWindow } from "@/lib/queries/history";
 import { liveQueryOptions } from "@/lib/queries/live";
 import { CHART_MAX_POINTS } from "@/components/charts/streaming-chart";
-import { useView } from "@/components/dashboard/view-context";
+import { useView } from "@/components/providers/view-context";
 
 /** The current view's filter and live window, read from the query cache the stream writes into. */
 export function useViewLive() {
