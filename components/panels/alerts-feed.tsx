@@ -8,6 +8,7 @@ import type { Language } from "@/lib/contracts/view";
 import type { Messages } from "@/lib/i18n/messages";
 import { operatorName, sectorName } from "@/lib/i18n/names";
 import { alertsQueryOptions } from "@/lib/queries/alerts";
+import { throwWhenEmpty } from "@/lib/queries/query-client";
 import { SimulatedBadge } from "./simulated-badge";
 import { useContext } from "react";
 import { Panel } from "@/components/ui/panel";
@@ -37,7 +38,7 @@ export function AlertsFeed({ limit }: { limit?: number }) {
   // The list scrolls once alerts pile up, so keyboard users must be able to focus it; a wall
   // has no keyboard users and no focusable element.
   const wall = useContext(WallContext);
-  const feed = useQuery(alertsQueryOptions(filter)).data?.alerts ?? [];
+  const feed = useQuery({ ...alertsQueryOptions(filter), throwOnError: throwWhenEmpty }).data?.alerts ?? [];
   const alerts = limit === undefined ? feed : feed.slice(0, limit);
   return (
     <Panel

@@ -10,6 +10,7 @@ import { seriesIndex } from "@/lib/domain/series";
 import { expectedMeanLevels } from "@/lib/domain/simulator/model";
 import { operatorName, sectorName } from "@/lib/i18n/names";
 import { alertsQueryOptions } from "@/lib/queries/alerts";
+import { throwWhenEmpty } from "@/lib/queries/query-client";
 import { ChartFigure } from "@/components/charts/chart-figure";
 import { StreamingChart, type SeriesSpec } from "@/components/charts/streaming-chart";
 import { CHART_THEME } from "@/components/charts/chart-theme";
@@ -43,7 +44,7 @@ export function LiveVsExpected() {
   const { view, messages } = useView();
   const stale = useStale();
   const { filter, live, series, source } = useChartSource();
-  const alerts = useQuery(alertsQueryOptions(filter)).data?.alerts;
+  const alerts = useQuery({ ...alertsQueryOptions(filter), throwOnError: throwWhenEmpty }).data?.alerts;
   const { formatX, formatY } = useChartFormat();
   const modelIndexes = useMemo(() => series.map((entry) => seriesIndex(entry.operator, entry.sector)), [series]);
   const band = CHART_THEME[view.theme].band;

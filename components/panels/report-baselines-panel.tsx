@@ -9,6 +9,7 @@ import type { Language } from "@/lib/contracts/view";
 import type { Messages } from "@/lib/i18n/messages";
 import { operatorName, sectorName } from "@/lib/i18n/names";
 import { baselinesQueryOptions } from "@/lib/queries/baselines";
+import { throwWhenEmpty } from "@/lib/queries/query-client";
 import { BarChart } from "@/components/charts/bar-chart";
 import { ProvenanceBadge } from "@/components/ui/provenance-badge";
 import { Panel } from "@/components/ui/panel";
@@ -39,7 +40,7 @@ function Caveat({ baseline, messages }: { baseline: Baseline; messages: Messages
 /** The report's figures: regional shares, net additions, sector facts, and the assumptions beside them. */
 export function ReportBaselinesPanel() {
   const { view, messages } = useView();
-  const { data } = useQuery(baselinesQueryOptions());
+  const { data } = useQuery({ ...baselinesQueryOptions(), throwOnError: throwWhenEmpty });
   const baselines = useMemo(() => data?.baselines ?? [], [data]);
   const byKey = (key: string) => baselines.find((baseline) => baseline.key === key);
   const region = (baseline: Baseline) => messages.regions[baseline.scope] ?? baseline.scope;
