@@ -8,6 +8,9 @@ import nextTs from "eslint-config-next/typescript";
  * - lib/domain and lib/contracts are pure: no I/O, nothing from the database, the server or the network;
  * - components never reach the database or the server;
  * - nothing in lib imports the server process (server/ may import lib, never the reverse);
+ * - components/ui is presentational: it imports no other components folder, no query cache, no stream;
+ * - components/providers (the view, live and wall contexts) import no feature folder;
+ * - components/panels never import components/dashboard or components/wall (those compose panels);
  * - no import cycles.
  */
 const IO_MODULES = ["node:*", "fs", "fs/*", "http", "https", "net", "child_process", "pg", "@prisma/*", "socket.io", "socket.io-client", "next", "next/*", "react", "react-dom", "@tanstack/*"];
@@ -35,6 +38,40 @@ export const LAYER_RULES = [
   {
     files: ["components/**/*.{ts,tsx}", "lib/queries/**/*.ts", "lib/realtime/**/*.ts", "lib/i18n/**/*.ts"],
     rules: { "no-restricted-imports": ["error", { patterns: [SERVER, DATABASE] }] },
+  },
+  {
+    files: ["components/ui/**/*.{ts,tsx}"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            SERVER,
+            DATABASE,
+            { group: ["@/components/*", "!@/components/ui", "../*"], message: "components/ui is presentational: it imports only components/ui; pass data in as props." },
+            { group: ["@/lib/queries", "@/lib/queries/*", "@/lib/realtime", "@/lib/realtime/*"], message: "components/ui is presentational: no query cache, no live stream." },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ["components/providers/**/*.{ts,tsx}"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        { patterns: [SERVER, DATABASE, { group: ["@/components/*", "!@/components/providers", "../*"], message: "components/providers hold the contexts every feature folder reads; they import none of them." }] },
+      ],
+    },
+  },
+  {
+    files: ["components/panels/**/*.{ts,tsx}"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        { patterns: [SERVER, DATABASE, { group: ["@/components/dashboard", "@/components/dashboard/*", "@/components/wall", "@/components/wall/*", "../dashboard/*", "../wall/*"], message: "components/dashboard and components/wall compose panels; a panel never imports them (contexts live in components/providers)." }] },
+      ],
+    },
   },
   {
     files: ["lib/**/*.ts"],

@@ -24,6 +24,13 @@ describe("the layering lint rules", () => {
     ["components/ui/example.tsx", 'import { getRealtime } from "@/server/realtime/registry";\nexport const x = getRealtime;\n'],
     ["lib/queries/example.ts", 'import { getRealtime } from "@/server/realtime/registry";\nexport const x = getRealtime;\n'],
     ["lib/db/example.ts", 'import { getRealtime } from "@/server/realtime/registry";\nexport const x = getRealtime;\n'],
+    ["components/ui/example.tsx", 'import { useView } from "@/components/providers/view-context";\nexport const x = useView;\n'],
+    ["components/ui/example.tsx", 'import { AlertsFeed } from "@/components/panels/alerts-feed";\nexport const x = AlertsFeed;\n'],
+    ["components/ui/example.tsx", 'import { alertsQueryOptions } from "@/lib/queries/alerts";\nexport const x = alertsQueryOptions;\n'],
+    ["components/ui/example.tsx", 'import { useLiveStream } from "@/lib/realtime/use-live-stream";\nexport const x = useLiveStream;\n'],
+    ["components/providers/example.tsx", 'import { Dashboard } from "@/components/dashboard/dashboard";\nexport const x = Dashboard;\n'],
+    ["components/panels/example.tsx", 'import { Dashboard } from "@/components/dashboard/dashboard";\nexport const x = Dashboard;\n'],
+    ["components/panels/example.tsx", 'import { WallScreen } from "@/components/wall/wall-screen";\nexport const x = WallScreen;\n'],
   ])("refuses %s importing %j", async (filePath, code) => {
     expect(await violations(filePath, code)).not.toEqual([]);
   }, 60_000);
@@ -32,6 +39,9 @@ describe("the layering lint rules", () => {
     ["lib/domain/example.ts", 'import { SERIES } from "@/lib/domain/series";\nexport const x = SERIES;\n'],
     ["server/example.ts", 'import { fetchAlerts } from "@/lib/db/alerts";\nexport const x = fetchAlerts;\n'],
     ["app/example/page.tsx", 'import { getRealtime } from "@/server/realtime/registry";\nexport const x = getRealtime;\n'],
+    ["components/ui/example.tsx", 'import { ProvenanceBadge } from "@/components/ui/provenance-badge";\nexport const x = ProvenanceBadge;\n'],
+    ["components/panels/example.tsx", 'import { useView } from "@/components/providers/view-context";\nexport const x = useView;\n'],
+    ["components/dashboard/example.tsx", 'import { AlertsFeed } from "@/components/panels/alerts-feed";\nexport const x = AlertsFeed;\n'],
   ])("allows %s importing %j", async (filePath, code) => {
     expect(await violations(filePath, code)).toEqual([]);
   }, 60_000);

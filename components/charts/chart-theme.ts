@@ -1,5 +1,5 @@
 import { useContext } from "react";
-import { WallContext } from "@/components/ui/panel-age";
+import { WallContext } from "@/components/providers/wall-context";
 import type { Theme } from "@/lib/contracts/view";
 
 /** Canvas cannot read CSS variables cheaply on every frame, so the chart colours live here too. */

@@ -1,8 +1,8 @@
 "use client";
 
 import { formatAge } from "@/lib/domain/format";
-import { useLive } from "./live-context";
-import { useView } from "./view-context";
+import { useLive } from "@/components/providers/live-context";
+import { useView } from "@/components/providers/view-context";
 
 /** Always visible: live, reconnecting, or stale with the age of the last update. */
 export function ConnectionStatus() {

@@ -8,13 +8,14 @@ import { ConnectionsOverTime } from "@/components/panels/connections-over-time";
 import { KpiTiles } from "@/components/panels/kpi-tiles";
 import { LiveVsExpected } from "@/components/panels/live-vs-expected";
 import { OperatorSectorMatrix } from "@/components/panels/operator-sector-matrix";
+import { PanelBoundary } from "@/components/panels/panel-boundary";
 import { ReportBaselinesPanel } from "@/components/panels/report-baselines-panel";
 import { ConnectionStatus } from "./connection-status";
 import { TickPaintProbe } from "./tick-paint-probe";
 import { FilterBar } from "./filter-bar";
-import { LiveProvider } from "./live-context";
+import { LiveProvider } from "@/components/providers/live-context";
 import { UrlNotices } from "./url-notices";
-import { ViewProvider, useView } from "./view-context";
+import { ViewProvider, useView } from "@/components/providers/view-context";
 
 function DashboardBody({ notices }: { notices: UrlNotice[] }) {
   const { view, messages } = useView();
@@ -47,14 +48,26 @@ function DashboardBody({ notices }: { notices: UrlNotice[] }) {
         <FilterBar />
         <main className="grid gap-4 lg:grid-cols-3">
           <div className="lg:col-span-3">
-            <KpiTiles />
+            <PanelBoundary id="kpi" title={messages.kpi.heading}>
+              <KpiTiles />
+            </PanelBoundary>
           </div>
-          <ConnectionsOverTime />
-          <AlertsFeed />
-          <LiveVsExpected />
-          <OperatorSectorMatrix />
+          <PanelBoundary id="over-time" title={messages.series.heading} className="lg:col-span-2">
+            <ConnectionsOverTime />
+          </PanelBoundary>
+          <PanelBoundary id="alerts" title={messages.alerts.heading}>
+            <AlertsFeed />
+          </PanelBoundary>
+          <PanelBoundary id="expected" title={messages.band.heading} className="lg:col-span-2">
+            <LiveVsExpected />
+          </PanelBoundary>
+          <PanelBoundary id="matrix" title={messages.matrix.heading}>
+            <OperatorSectorMatrix />
+          </PanelBoundary>
           <div className="lg:col-span-3">
-            <ReportBaselinesPanel />
+            <PanelBoundary id="baselines" title={messages.baselines.heading}>
+              <ReportBaselinesPanel />
+            </PanelBoundary>
           </div>
         </main>
         <TickPaintProbe />

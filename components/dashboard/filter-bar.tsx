@@ -5,7 +5,7 @@ import { OPERATOR_SLUGS, SECTOR_SLUGS } from "@/lib/contracts/catalog";
 import { LANGUAGES, TIME_WINDOWS } from "@/lib/contracts/view";
 import { OPERATOR_COLORS, SECTOR_COLORS } from "@/lib/domain/palette";
 import { operatorName, sectorName } from "@/lib/i18n/names";
-import { useView } from "./view-context";
+import { useView } from "@/components/providers/view-context";
 
 function Chip({ pressed, onClick, color, children }: { pressed: boolean; onClick: () => void; color?: string; children: React.ReactNode }) {
   return (

@@ -2,7 +2,7 @@
 
 import { useState } from "react";
 import type { UrlNotice } from "@/lib/domain/dashboard-url";
-import { useView } from "./view-context";
+import { useView } from "@/components/providers/view-context";
 
 /** Says what in the address was not understood and was left out, instead of failing. */
 export function UrlNotices({ notices }: { notices: UrlNotice[] }) {

@@ -8,11 +8,13 @@ import type { Language } from "@/lib/contracts/view";
 import type { Messages } from "@/lib/i18n/messages";
 import { operatorName, sectorName } from "@/lib/i18n/names";
 import { alertsQueryOptions } from "@/lib/queries/alerts";
+import { throwWhenEmpty } from "@/lib/queries/query-client";
 import { SimulatedBadge } from "./simulated-badge";
 import { useContext } from "react";
 import { Panel } from "@/components/ui/panel";
-import { WallContext } from "@/components/ui/panel-age";
-import { useView } from "@/components/dashboard/view-context";
+import { PanelAge } from "./panel-age";
+import { WallContext } from "@/components/providers/wall-context";
+import { useView } from "@/components/providers/view-context";
 import { useViewLive } from "./use-view-data";
 
 /** The alert in the reader's language, from its fields rather than the stored English sentence. */
@@ -36,10 +38,11 @@ export function AlertsFeed({ limit }: { limit?: number }) {
   // The list scrolls once alerts pile up, so keyboard users must be able to focus it; a wall
   // has no keyboard users and no focusable element.
   const wall = useContext(WallContext);
-  const feed = useQuery(alertsQueryOptions(filter)).data?.alerts ?? [];
+  const feed = useQuery({ ...alertsQueryOptions(filter), throwOnError: throwWhenEmpty }).data?.alerts ?? [];
   const alerts = limit === undefined ? feed : feed.slice(0, limit);
   return (
     <Panel
+      age={<PanelAge />}
       id="alerts"
       title={messages.alerts.heading}
       badge={<SimulatedBadge />}

@@ -3,7 +3,7 @@
 import { useCallback } from "react";
 import type { TimeWindow } from "@/lib/contracts/view";
 import { formatClock, formatCountShort, formatDateTime } from "@/lib/domain/format";
-import { useView } from "@/components/dashboard/view-context";
+import { useView } from "@/components/providers/view-context";
 
 /** Axis and tooltip formatters for the view's language and window, stable between ticks. */
 export function useChartFormat() {

@@ -9,8 +9,9 @@ import { ChartFigure } from "@/components/charts/chart-figure";
 import { StreamingChart, type SeriesSpec } from "@/components/charts/streaming-chart";
 import { SimulatedBadge } from "./simulated-badge";
 import { Panel } from "@/components/ui/panel";
-import { useStale } from "@/components/dashboard/live-context";
-import { useView } from "@/components/dashboard/view-context";
+import { PanelAge } from "./panel-age";
+import { useStale } from "@/components/providers/live-context";
+import { useView } from "@/components/providers/view-context";
 import { useChartFormat } from "./chart-format";
 import { useChartSource } from "./use-view-data";
 
@@ -39,6 +40,7 @@ export function ConnectionsOverTime() {
 
   return (
     <Panel
+      age={<PanelAge />}
       id="over-time"
       title={messages.series.heading}
       stale={stale}

@@ -7,8 +7,9 @@ import { OPERATOR_COLORS } from "@/lib/domain/palette";
 import { operatorName } from "@/lib/i18n/names";
 import { SimulatedBadge } from "./simulated-badge";
 import { Panel } from "@/components/ui/panel";
-import { useStale } from "@/components/dashboard/live-context";
-import { useView } from "@/components/dashboard/view-context";
+import { PanelAge } from "./panel-age";
+import { useStale } from "@/components/providers/live-context";
+import { useView } from "@/components/providers/view-context";
 import { useHourHistory, useViewLive } from "./use-view-data";
 
 function Change({ ratio, label }: { ratio: number | null; label: string }) {
@@ -46,6 +47,7 @@ export function KpiTiles() {
 
   return (
     <Panel
+      age={<PanelAge />}
       id="kpi"
       title={messages.kpi.heading}
       stale={stale}

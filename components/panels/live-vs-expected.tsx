@@ -10,13 +10,15 @@ import { seriesIndex } from "@/lib/domain/series";
 import { expectedMeanLevels } from "@/lib/domain/simulator/model";
 import { operatorName, sectorName } from "@/lib/i18n/names";
 import { alertsQueryOptions } from "@/lib/queries/alerts";
+import { throwWhenEmpty } from "@/lib/queries/query-client";
 import { ChartFigure } from "@/components/charts/chart-figure";
 import { StreamingChart, type SeriesSpec } from "@/components/charts/streaming-chart";
 import { CHART_THEME } from "@/components/charts/chart-theme";
 import { SimulatedBadge } from "./simulated-badge";
 import { Panel } from "@/components/ui/panel";
-import { useStale } from "@/components/dashboard/live-context";
-import { useView } from "@/components/dashboard/view-context";
+import { PanelAge } from "./panel-age";
+import { useStale } from "@/components/providers/live-context";
+import { useView } from "@/components/providers/view-context";
 import { useChartFormat } from "./chart-format";
 import { useChartSource } from "./use-view-data";
 
@@ -42,7 +44,7 @@ export function LiveVsExpected() {
   const { view, messages } = useView();
   const stale = useStale();
   const { filter, live, series, source } = useChartSource();
-  const alerts = useQuery(alertsQueryOptions(filter)).data?.alerts;
+  const alerts = useQuery({ ...alertsQueryOptions(filter), throwOnError: throwWhenEmpty }).data?.alerts;
   const { formatX, formatY } = useChartFormat();
   const modelIndexes = useMemo(() => series.map((entry) => seriesIndex(entry.operator, entry.sector)), [series]);
   const band = CHART_THEME[view.theme].band;
@@ -111,6 +113,7 @@ export function LiveVsExpected() {
 
   return (
     <Panel
+      age={<PanelAge />}
       id="expected"
       title={messages.band.heading}
       stale={stale}

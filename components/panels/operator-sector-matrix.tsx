@@ -6,8 +6,9 @@ import { groupByOperator, groupBySector } from "@/lib/domain/aggregate";
 import { operatorName, sectorName } from "@/lib/i18n/names";
 import { SimulatedBadge } from "./simulated-badge";
 import { Panel } from "@/components/ui/panel";
-import { useStale } from "@/components/dashboard/live-context";
-import { useView } from "@/components/dashboard/view-context";
+import { PanelAge } from "./panel-age";
+import { useStale } from "@/components/providers/live-context";
+import { useView } from "@/components/providers/view-context";
 import { useViewLive } from "./use-view-data";
 
 /** Live value of every operator × sector on screen, coloured from fewest to most connections. */
@@ -26,6 +27,7 @@ export function OperatorSectorMatrix() {
 
   return (
     <Panel
+      age={<PanelAge />}
       id="matrix"
       title={messages.matrix.heading}
       stale={stale}

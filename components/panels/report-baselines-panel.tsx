@@ -9,10 +9,12 @@ import type { Language } from "@/lib/contracts/view";
 import type { Messages } from "@/lib/i18n/messages";
 import { operatorName, sectorName } from "@/lib/i18n/names";
 import { baselinesQueryOptions } from "@/lib/queries/baselines";
+import { throwWhenEmpty } from "@/lib/queries/query-client";
 import { BarChart } from "@/components/charts/bar-chart";
 import { ProvenanceBadge } from "@/components/ui/provenance-badge";
 import { Panel } from "@/components/ui/panel";
-import { useView } from "@/components/dashboard/view-context";
+import { PanelAge } from "./panel-age";
+import { useView } from "@/components/providers/view-context";
 
 const REGION_COLOR = "#56B4E9";
 const CHINA_COLOR = "#E69F00";
@@ -38,7 +40,7 @@ function Caveat({ baseline, messages }: { baseline: Baseline; messages: Messages
 /** The report's figures: regional shares, net additions, sector facts, and the assumptions beside them. */
 export function ReportBaselinesPanel() {
   const { view, messages } = useView();
-  const { data } = useQuery(baselinesQueryOptions());
+  const { data } = useQuery({ ...baselinesQueryOptions(), throwOnError: throwWhenEmpty });
   const baselines = useMemo(() => data?.baselines ?? [], [data]);
   const byKey = (key: string) => baselines.find((baseline) => baseline.key === key);
   const region = (baseline: Baseline) => messages.regions[baseline.scope] ?? baseline.scope;
@@ -67,6 +69,7 @@ export function ReportBaselinesPanel() {
 
   return (
     <Panel
+      age={<PanelAge />}
       id="baselines"
       title={messages.baselines.heading}
       badge={<ProvenanceBadge provenance="reported" label={messages.provenance.reported} title={source} />}

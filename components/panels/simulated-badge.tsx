@@ -1,7 +1,7 @@
 "use client";
 
 import { ProvenanceBadge } from "@/components/ui/provenance-badge";
-import { useView } from "@/components/dashboard/view-context";
+import { useView } from "@/components/providers/view-context";
 
 /** The label every live panel carries: these values come from the simulator, and how. */
 export function SimulatedBadge() {

@@ -8,8 +8,9 @@ import { WINDOW_MS, isLiveWindow } from "@/lib/contracts/view";
 import { filterKey } from "@/lib/domain/series";
 import { historyQueryOptions, type HistoryWindow } from "@/lib/queries/history";
 import { liveQueryOptions } from "@/lib/queries/live";
+import { throwWhenEmpty } from "@/lib/queries/query-client";
 import { CHART_MAX_POINTS } from "@/components/charts/streaming-chart";
-import { useView } from "@/components/dashboard/view-context";
+import { useView } from "@/components/providers/view-context";
 
 /** The current view's filter and live window, read from the query cache the stream writes into. */
 export function useViewLive() {
@@ -26,14 +27,14 @@ export function useViewLive() {
 export function useViewHistory(filter: SeriesFilter): { frames: Frame[]; resolutionSeconds: number | null; window: HistoryWindow | null } {
   const { view } = useView();
   const window: HistoryWindow | null = view.window === "1h" || !isLiveWindow(view.window) ? (view.window as HistoryWindow) : null;
-  const history = useQuery({ ...historyQueryOptions(filter, window ?? "1h"), enabled: window !== null }).data;
+  const history = useQuery({ ...historyQueryOptions(filter, window ?? "1h"), enabled: window !== null, throwOnError: throwWhenEmpty }).data;
   const frames = useMemo(() => (history && window ? historyFrames(history) : []), [history, window]);
   return { frames, resolutionSeconds: window ? (history?.resolutionSeconds ?? null) : null, window };
 }
 
 /** The last hour of history, which the KPI tiles compare against. */
 export function useHourHistory(filter: SeriesFilter): Frame[] {
-  const history = useQuery(historyQueryOptions(filter, "1h")).data;
+  const history = useQuery({ ...historyQueryOptions(filter, "1h"), throwOnError: throwWhenEmpty }).data;
   return useMemo(() => (history ? historyFrames(history) : []), [history]);
 }
 

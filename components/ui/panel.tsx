@@ -1,11 +1,14 @@
 import type { ReactNode } from "react";
-import { PanelAge } from "./panel-age";
 
-/** A dashboard panel: a titled section that dims (keeping its values) while the data is stale. */
+/**
+ * A dashboard panel: a titled section that dims (keeping its values) while the data is stale.
+ * Presentational: what its header says (`age`, `badge`) is handed in by the panel that knows.
+ */
 export function Panel({
   id,
   title,
   badge,
+  age,
   stale = false,
   className = "",
   children,
@@ -13,6 +16,7 @@ export function Panel({
   id: string;
   title: string;
   badge?: ReactNode;
+  age?: ReactNode;
   stale?: boolean;
   className?: string;
   children: ReactNode;
@@ -29,7 +33,7 @@ export function Panel({
           {title}
         </h2>
         <div className="flex items-center gap-2">
-          <PanelAge />
+          {age}
           {badge}
         </div>
       </header>

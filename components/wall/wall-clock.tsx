@@ -1,8 +1,8 @@
 "use client";
 
 import { formatClock } from "@/lib/domain/format";
-import { useLive } from "@/components/dashboard/live-context";
-import { useView } from "@/components/dashboard/view-context";
+import { useLive } from "@/components/providers/live-context";
+import { useView } from "@/components/providers/view-context";
 
 /** The time in China, large, ticking with the page's one-second clock. */
 export function WallClock() {

@@ -9,11 +9,12 @@ import { ConnectionsOverTime } from "@/components/panels/connections-over-time";
 import { KpiTiles } from "@/components/panels/kpi-tiles";
 import { LiveVsExpected } from "@/components/panels/live-vs-expected";
 import { OperatorSectorMatrix } from "@/components/panels/operator-sector-matrix";
-import { WallContext } from "@/components/ui/panel-age";
+import { PanelBoundary } from "@/components/panels/panel-boundary";
+import { WallContext } from "@/components/providers/wall-context";
 import { ConnectionStatus } from "@/components/dashboard/connection-status";
-import { LiveProvider, useLive } from "@/components/dashboard/live-context";
+import { LiveProvider, useLive } from "@/components/providers/live-context";
 import { TickPaintProbe } from "@/components/dashboard/tick-paint-probe";
-import { FixedViewProvider, useView } from "@/components/dashboard/view-context";
+import { FixedViewProvider, useView } from "@/components/providers/view-context";
 import { useRotation } from "./use-rotation";
 import { useHeartbeat, usePixelShift, useSelfUpdate, useWakeLock } from "./use-screen-care";
 import { WallClock } from "./wall-clock";
@@ -59,12 +60,21 @@ function Revoked() {
 }
 
 function WallPanels() {
+  const { messages } = useView();
   return (
     <main className="grid min-h-0 flex-1 grid-cols-3 grid-rows-[minmax(0,1fr)_minmax(0,1fr)] gap-[1vh]">
-      <ConnectionsOverTime />
-      <OperatorSectorMatrix />
-      <LiveVsExpected />
-      <AlertsFeed limit={WALL_ALERTS} />
+      <PanelBoundary id="over-time" title={messages.series.heading} className="lg:col-span-2">
+        <ConnectionsOverTime />
+      </PanelBoundary>
+      <PanelBoundary id="matrix" title={messages.matrix.heading}>
+        <OperatorSectorMatrix />
+      </PanelBoundary>
+      <PanelBoundary id="expected" title={messages.band.heading} className="lg:col-span-2">
+        <LiveVsExpected />
+      </PanelBoundary>
+      <PanelBoundary id="alerts" title={messages.alerts.heading}>
+        <AlertsFeed limit={WALL_ALERTS} />
+      </PanelBoundary>
     </main>
   );
 }
@@ -139,7 +149,9 @@ function WallHeaderAndPanels({ title, position, index, count, shift }: { title: 
             <WallClock />
           </div>
         </header>
-        <KpiTiles />
+        <PanelBoundary id="kpi" title={messages.kpi.heading}>
+          <KpiTiles />
+        </PanelBoundary>
         <WallPanels />
       </div>
       <StaleOverlay />

@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { captureLogs } from "@/lib/logger";
-import { HttpError, handle, isJsonMediaType, parseJsonBody, parseQuery } from "./respond";
+import { readFileSync, readdirSync } from "node:fs";
+import path from "node:path";
+import { HttpError, handle, isJsonMediaType, parseJsonBody, parseQuery, respondNoContent } from "./respond";
 
 const schema = z.object({ limit: z.coerce.number().int().positive().optional(), operator: z.string().optional() });
 const request = (query: string) => new Request(`http://localhost/api/x${query}`);
@@ -117,5 +119,25 @@ describe("handle", () => {
     expect(logs.lines[0]).toMatch(/ERROR \[http\] request failed method=GET url=\/api\/x error="TypeError: boom/);
     expect(response.status).toBe(500);
     expect(((await response.json()) as { error: { code: string } }).error.code).toBe("internal");
+  });
+});
+
+describe("respondNoContent", () => {
+  it("answers 204 with no body and no-store, keeping the caller's headers", async () => {
+    const response = respondNoContent({ headers: { "set-cookie": "pulse_session=; Max-Age=0" } });
+    expect(response.status).toBe(204);
+    expect(response.headers.get("cache-control")).toBe("no-store");
+    expect(response.headers.get("set-cookie")).toBe("pulse_session=; Max-Age=0");
+    expect(await response.text()).toBe("");
+  });
+});
+
+describe("route handlers", () => {
+  // Every answer goes through this module, so none loses the no-store header.
+  it("never build a Response of their own", () => {
+    const routes = readdirSync(path.resolve("app/api"), { recursive: true, encoding: "utf8" }).filter((file) => file.endsWith("route.ts"));
+    expect(routes.length).toBeGreaterThan(5);
+    const bypassing = routes.filter((file) => /new Response\(|Response\.json\(|NextResponse/.test(readFileSync(path.join("app/api", file), "utf8")));
+    expect(bypassing).toEqual([]);
   });
 });

@@ -23,6 +23,16 @@ export function respond<T>(body: T, init: ResponseInit = {}): Response {
   });
 }
 
+/**
+ * An answer with no body (204 by default), with the same `no-store` header as every other answer:
+ * a sign-out or a delete must not be served again from a cache.
+ */
+export function respondNoContent(init: ResponseInit = {}): Response {
+  const headers = new Headers(init.headers);
+  headers.set("cache-control", "no-store");
+  return new Response(null, { status: 204, ...init, headers });
+}
+
 export function respondError(code: ApiErrorCode, message: string): Response {
   const body: ApiErrorBody = { error: { code, message } };
   return respond(body, { status: API_ERROR_CODES[code] });

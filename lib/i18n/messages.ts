@@ -13,6 +13,8 @@ const en = {
     updatedAgo: (age: string) => `updated ${age} ago`,
     lastUpdateAgo: (age: string) => `last update ${age} ago`,
   },
+  panel: { failed: "This panel could not load its data. The rest of the page is still live.", retry: "Retry", loading: "Loading…" },
+  page: { failed: "This page could not be shown.", retry: "Try again" },
   filters: {
     label: "View",
     operators: "Operators",
@@ -178,6 +180,8 @@ const zh: Messages = {
     updatedAgo: (age) => `${age}前更新`,
     lastUpdateAgo: (age) => `最后更新于${age}前`,
   },
+  panel: { failed: "此面板的数据加载失败。页面其余部分仍在实时更新。", retry: "重试", loading: "正在加载…" },
+  page: { failed: "此页面无法显示。", retry: "重试" },
   filters: {
     label: "视图",
     operators: "运营商",

@@ -22,3 +22,11 @@ export function getQueryClient(): QueryClient {
   browserQueryClient ??= makeQueryClient();
   return browserQueryClient;
 }
+
+/**
+ * `throwOnError` for a panel's queries: a failure with nothing on screen goes to the panel's error
+ * boundary (which offers a retry); a failed background refetch keeps the values already shown.
+ */
+export function throwWhenEmpty(_error: unknown, query: { state: { data: unknown } }): boolean {
+  return query.state.data === undefined;
+}

@@ -8,7 +8,7 @@ import { findAccountByName } from "@/lib/db/accounts";
 import { recordAudit } from "@/lib/db/audit";
 import { deleteSession } from "@/lib/db/sessions";
 import { getEnv } from "@/lib/env";
-import { HttpError, handle, parseJsonBody, parseQuery, respond, respondError } from "@/lib/http/respond";
+import { HttpError, handle, parseJsonBody, parseQuery, respond, respondError, respondNoContent } from "@/lib/http/respond";
 import { createLogger } from "@/lib/logger";
 import { getRealtime } from "@/server/realtime/registry";
 
@@ -72,5 +72,5 @@ export const DELETE = handle(async (request) => {
     getRealtime()?.sockets.closeSessions([actor.key]);
     await audit(actor, "session.sign-out", null);
   }
-  return new Response(null, { status: 204, headers: { "set-cookie": clearSessionCookie(requestOrigin(request).tls) } });
+  return respondNoContent({ headers: { "set-cookie": clearSessionCookie(requestOrigin(request).tls) } });
 });

@@ -1,7 +1,7 @@
 import { audit, requireAccount } from "@/lib/auth/actor";
 import { playlistSlugSchema, playlistUpdateSchema } from "@/lib/contracts/playlists";
 import { deletePlaylist, findPlaylist, updatePlaylist } from "@/lib/db/playlists";
-import { HttpError, handle, parseJsonBody, parseParam, respond } from "@/lib/http/respond";
+import { HttpError, handle, parseJsonBody, parseParam, respond, respondNoContent } from "@/lib/http/respond";
 import { getRealtime } from "@/server/realtime/registry";
 
 export const dynamic = "force-dynamic";
@@ -39,5 +39,5 @@ export const DELETE = handle<Context>(async (request, context) => {
   if (!(await deletePlaylist(slug))) throw notFound(slug);
   const disconnected = getRealtime()?.sockets.closePlaylist(slug) ?? 0;
   await audit(actor, "playlist.delete", slug, { disconnected });
-  return new Response(null, { status: 204 });
+  return respondNoContent();
 });

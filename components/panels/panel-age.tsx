@@ -1,12 +1,10 @@
 "use client";
 
-import { createContext, useContext } from "react";
+import { useContext } from "react";
 import { formatAge } from "@/lib/domain/format";
-import { useLive } from "@/components/dashboard/live-context";
-import { useView } from "@/components/dashboard/view-context";
-
-/** True inside a wall screen, where every panel says how old its data is. */
-export const WallContext = createContext(false);
+import { useLive } from "@/components/providers/live-context";
+import { useView } from "@/components/providers/view-context";
+import { WallContext } from "@/components/providers/wall-context";
 
 /** "updated 3 s ago" in a panel's header, on wall screens only (the dashboard has one status for all). */
 export function PanelAge() {
