@@ -8,7 +8,7 @@ import { dropDatabase, ensureDatabaseExists } from "@/lib/db/admin";
 import type { EmbeddedCredentials } from "@/lib/db/embedded";
 import { MINUTE_MS, minuteOf } from "@/lib/domain/rollups";
 import { BACKFILL_SAMPLES_PER_MINUTE } from "@/lib/domain/simulator/backfill";
-import { E2E_EMBEDDED_PG_PORT, E2E_PORT } from "./support/ports";
+import { E2E_PORT, freePort } from "./support/ports";
 import { startServer } from "./support/server";
 
 const isAlive = (pid: number) => {
@@ -36,8 +36,10 @@ test.describe("the server process on its embedded PostgreSQL", () => {
   test.describe.configure({ mode: "serial", timeout: 120_000 });
   const dataDir = path.resolve(`.data/e2e-process-${randomBytes(4).toString("hex")}`);
   const port = E2E_PORT + 1;
-  const pgPort = E2E_EMBEDDED_PG_PORT + 10;
-  const env = { DATABASE_URL: undefined, PULSE_DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(pgPort), HISTORY_BACKFILL_HOURS: "0" };
+  // A port the kernel says is free now: a fixed one in the ephemeral range (32768–60999) can be
+  // held by any outgoing connection on the machine, a database pool's for instance.
+  let pgPort = 0;
+  const env: Record<string, string | undefined> = { DATABASE_URL: undefined, PULSE_DATA_DIR: dataDir, HISTORY_BACKFILL_HOURS: "0" };
   const credentialsFile = path.join(dataDir, "postgres-credentials.json");
   const credentials = () => JSON.parse(readFileSync(credentialsFile, "utf8")) as EmbeddedCredentials;
   // The tests' own way in: the generated superuser password, readable by this user only.
@@ -45,7 +47,11 @@ test.describe("the server process on its embedded PostgreSQL", () => {
     `postgresql://postgres:${encodeURIComponent(credentials().superuser.password)}@127.0.0.1:${pgPort}/${database}`;
   const postmasterPid = () => Number(readFileSync(path.join(dataDir, "postgres", "postmaster.pid"), "utf8").split("\n")[0]);
 
-  test.beforeAll(() => mkdir(dataDir, { recursive: true, mode: 0o755 }));
+  test.beforeAll(async () => {
+    await mkdir(dataDir, { recursive: true, mode: 0o755 });
+    pgPort = await freePort();
+    env.EMBEDDED_PG_PORT = String(pgPort);
+  });
   test.afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
   // First, on a fresh data directory: the stop then lands while the first history back-fill runs.

@@ -2,12 +2,16 @@ import { randomBytes } from "node:crypto";
 import { readFileSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DataDirBusyError } from "@/lib/db/data-dir-lock";
 import { APPLICATION_ROLE, startEmbeddedPostgres, type EmbeddedCredentials } from "@/lib/db/embedded";
 import { migrateDatabase } from "@/lib/db/migrate";
+import { freePort } from "@/test/support/free-port";
 
-const PORT = Number(process.env.TEST_EMBEDDED_PG_PORT ?? 54339) + 7;
+let PORT = 0;
+beforeAll(async () => {
+  PORT = await freePort();
+});
 
 async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: url });
