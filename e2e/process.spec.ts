@@ -3,13 +3,13 @@ import { existsSync, readFileSync, rmSync, statSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
-import pg from "pg";
 import { dropDatabase, ensureDatabaseExists } from "@/lib/db/admin";
 import type { EmbeddedCredentials } from "@/lib/db/embedded";
 import { MINUTE_MS, minuteOf } from "@/lib/domain/rollups";
 import { BACKFILL_SAMPLES_PER_MINUTE } from "@/lib/domain/simulator/backfill";
 import { E2E_PORT, freePort } from "./support/ports";
 import { startServer } from "./support/server";
+import { withClient } from "@/test/support/pg-client";
 
 const isAlive = (pid: number) => {
   try {
@@ -20,16 +20,6 @@ const isAlive = (pid: number) => {
   }
 };
 
-/** Runs `work` with a client on `url`, and always closes it. */
-async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
 
 test.describe("the server process on its embedded PostgreSQL", () => {
   // These start and restart servers of their own: generous on a loaded machine.

@@ -5,11 +5,24 @@ import { bucketStarts, toHistorySeries, type HistoryBucket } from "@/lib/domain/
 import { chooseResolutionSeconds, type MinuteStats } from "@/lib/domain/rollups";
 import { SERIES_COUNT } from "@/lib/domain/series";
 import { db } from "./client";
+import { Prisma } from "./generated/prisma/client";
 
 export interface RollupRow extends MinuteStats {
   operator: OperatorSlug;
   sector: SectorSlug;
   backfilled: boolean;
+}
+
+/** The batch as one `INSERT … SELECT FROM unnest(…)`: one statement however many rows. */
+function insertBatch(rows: readonly RollupRow[]): Prisma.Sql {
+  const column = <K extends keyof RollupRow>(key: K) => rows.map((row) => row[key]);
+  return Prisma.sql`
+    INSERT INTO connection_rollup (operator_slug, sector_slug, minute, min, max, mean, last, samples, provenance, backfilled)
+    SELECT operator_slug, sector_slug, to_timestamp(minute_ms / 1000.0), min, max, mean, last, samples, 'simulated', backfilled
+      FROM unnest(${column("operator")}::text[], ${column("sector")}::text[], ${column("minuteMs")}::float8[],
+                  ${column("min")}::int4[], ${column("max")}::int4[], ${column("mean")}::float8[],
+                  ${column("last")}::int4[], ${column("samples")}::int4[], ${column("backfilled")}::bool[])
+           AS batch(operator_slug, sector_slug, minute_ms, min, max, mean, last, samples, backfilled)`;
 }
 
 /**
@@ -18,14 +31,7 @@ export interface RollupRow extends MinuteStats {
  */
 export async function upsertRollups(rows: readonly RollupRow[]): Promise<void> {
   if (rows.length === 0) return;
-  const column = <K extends keyof RollupRow>(key: K) => rows.map((row) => row[key]);
-  await db().$executeRaw`
-    INSERT INTO connection_rollup (operator_slug, sector_slug, minute, min, max, mean, last, samples, provenance, backfilled)
-    SELECT operator_slug, sector_slug, to_timestamp(minute_ms / 1000.0), min, max, mean, last, samples, 'simulated', backfilled
-      FROM unnest(${column("operator")}::text[], ${column("sector")}::text[], ${column("minuteMs")}::float8[],
-                  ${column("min")}::int4[], ${column("max")}::int4[], ${column("mean")}::float8[],
-                  ${column("last")}::int4[], ${column("samples")}::int4[], ${column("backfilled")}::bool[])
-           AS batch(operator_slug, sector_slug, minute_ms, min, max, mean, last, samples, backfilled)
+  await db().$executeRaw`${insertBatch(rows)}
     ON CONFLICT (operator_slug, sector_slug, minute) DO UPDATE SET
       min = LEAST(connection_rollup.min, EXCLUDED.min),
       max = GREATEST(connection_rollup.max, EXCLUDED.max),
@@ -42,14 +48,7 @@ export async function upsertRollups(rows: readonly RollupRow[]): Promise<void> {
  */
 export async function replaceRollups(rows: readonly RollupRow[]): Promise<void> {
   if (rows.length === 0) return;
-  const column = <K extends keyof RollupRow>(key: K) => rows.map((row) => row[key]);
-  await db().$executeRaw`
-    INSERT INTO connection_rollup (operator_slug, sector_slug, minute, min, max, mean, last, samples, provenance, backfilled)
-    SELECT operator_slug, sector_slug, to_timestamp(minute_ms / 1000.0), min, max, mean, last, samples, 'simulated', backfilled
-      FROM unnest(${column("operator")}::text[], ${column("sector")}::text[], ${column("minuteMs")}::float8[],
-                  ${column("min")}::int4[], ${column("max")}::int4[], ${column("mean")}::float8[],
-                  ${column("last")}::int4[], ${column("samples")}::int4[], ${column("backfilled")}::bool[])
-           AS batch(operator_slug, sector_slug, minute_ms, min, max, mean, last, samples, backfilled)
+  await db().$executeRaw`${insertBatch(rows)}
     ON CONFLICT (operator_slug, sector_slug, minute) DO UPDATE SET
       min = EXCLUDED.min, max = EXCLUDED.max, mean = EXCLUDED.mean, last = EXCLUDED.last,
       samples = EXCLUDED.samples, backfilled = EXCLUDED.backfilled`;

