@@ -6,6 +6,7 @@ import { z } from "zod";
 import { ROLES, type Role } from "@/lib/contracts/accounts";
 import { accountResponseSchema, accountsResponseSchema, MIN_PASSWORD_LENGTH } from "@/lib/contracts/accounts";
 import { fetchJson, sendJson } from "@/lib/queries/fetch-json";
+import { TableHead } from "@/components/ui/table-head";
 
 const ACCOUNTS_KEY = ["accounts"] as const;
 const input = "rounded border border-panel-border bg-canvas px-2 py-1";
@@ -35,15 +36,7 @@ export function AccountsEditor({ self }: { self: string }) {
       {problem ? <p role="alert" className="text-warn">{problem}</p> : null}
       <div className="overflow-x-auto rounded-lg border border-panel-border bg-panel">
         <table className="w-full text-sm">
-          <thead className="text-left text-ink-muted">
-            <tr>
-              {["Account", "Role", "Password changed", ""].map((heading) => (
-                <th key={heading} scope="col" className="px-3 py-2 font-medium">
-                  {heading}
-                </th>
-              ))}
-            </tr>
-          </thead>
+          <TableHead headings={["Account", "Role", "Password changed", ""]} />
           <tbody>
             {(data?.accounts ?? []).map((account) => (
               <tr key={account.id} data-account={account.username} className="border-t border-panel-border">

@@ -7,6 +7,7 @@ import { sendJson } from "@/lib/queries/fetch-json";
 import { displaysQueryOptions } from "@/lib/queries/playlists";
 import type { Language } from "@/lib/contracts/view";
 import { MESSAGES } from "@/lib/i18n/messages";
+import { TableHead } from "@/components/ui/table-head";
 
 const megabytes = (bytes: number | null) => (bytes === null ? "—" : `${(bytes / 2 ** 20).toFixed(1)} MB`);
 
@@ -24,15 +25,7 @@ export function DisplaysTable({ lang }: { lang: Language }) {
   return (
     <div className="overflow-x-auto rounded-lg border border-panel-border bg-panel">
       <table className="w-full text-sm">
-        <thead className="text-left text-ink-muted">
-          <tr>
-            {[...text.columns, ""].map((heading) => (
-              <th key={heading} scope="col" className="px-3 py-2 font-medium">
-                {heading}
-              </th>
-            ))}
-          </tr>
-        </thead>
+        <TableHead headings={[...text.columns, ""]} />
         <tbody>
           {displays.map((display) => (
             <tr key={display.id} data-display={display.id} className="border-t border-panel-border">

@@ -5,6 +5,7 @@ import { AdminShell } from "@/components/admin/admin-shell";
 import { pageAccount } from "@/lib/auth/page-account";
 import { auditQuerySchema } from "@/lib/contracts/accounts";
 import { listAudit } from "@/lib/db/audit";
+import { TableHead } from "@/components/ui/table-head";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "M2M Pulse · audit log" };
@@ -20,15 +21,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
     <AdminShell title="Audit log">
       <div className="overflow-x-auto rounded-lg border border-panel-border bg-panel">
         <table className="w-full text-sm">
-          <thead className="text-left text-ink-muted">
-            <tr>
-              {["When (UTC)", "Who", "What", "Target", "From", "Detail"].map((heading) => (
-                <th key={heading} scope="col" className="px-3 py-2 font-medium">
-                  {heading}
-                </th>
-              ))}
-            </tr>
-          </thead>
+          <TableHead headings={["When (UTC)", "Who", "What", "Target", "From", "Detail"]} />
           <tbody>
             {events.map((event) => (
               <tr key={event.id} data-audit-action={event.action} className="border-t border-panel-border align-top">
