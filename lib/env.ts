@@ -61,6 +61,23 @@ const envSchema = z.object({
   HISTORY_RETENTION_DAYS: wholeNumber(30, 1, 3650, "days"),
   /** How often finished per-minute rollups are written to the database. */
   ROLLUP_FLUSH_MS: wholeNumber(5000, 100, 600_000, "milliseconds"),
+  /** "off": series nobody measures show "no data" instead of the simulator's values (and no simulated history is back-filled). */
+  SIMULATOR: z.preprocess(emptyAsUnset, z.enum(["on", "off"], { error: "expected on or off" }).default("on")),
+  /** How far back a measured sample may be and still be accepted (it then corrects history). */
+  INGEST_LATE_WINDOW_MINUTES: wholeNumber(1440, 1, 60 * 24 * 31, "minutes"),
+  /** How far ahead of this server's clock a sample may be (the sender's clock skew). */
+  INGEST_MAX_SKEW_SECONDS: wholeNumber(30, 0, 3600, "seconds"),
+  /** A measured series with no sample for this long shows as stale (its last value held). */
+  MEASURED_STALE_SECONDS: wholeNumber(180, 1, 86_400, "seconds"),
+  /** A stale series with no sample for this long goes back to the simulator (or to no data). */
+  MEASURED_EXPIRE_SECONDS: wholeNumber(3600, 1, 7 * 86_400, "seconds"),
+  /** An MQTT broker to subscribe to for measured samples (mqtt://, mqtts://, ws://, wss://); unset: no MQTT. */
+  MQTT_URL: z.preprocess(emptyAsUnset, z.string().regex(/^(mqtts?|wss?):\/\/[^\s]+$/, "expected an mqtt://, mqtts://, ws:// or wss:// URL").optional()),
+  /** This server's own credentials at the broker (the broker authenticates devices, not this server). */
+  MQTT_USERNAME: z.preprocess(emptyAsUnset, z.string().max(256).optional()),
+  MQTT_PASSWORD: z.preprocess(emptyAsUnset, z.string().max(1024).optional()),
+  /** Topics subscribed: `<prefix>/<operator>/<sector>/connections`. */
+  MQTT_TOPIC_PREFIX: z.preprocess(emptyAsUnset, z.string().regex(/^[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)*$/, "expected topic levels of letters, digits, _ or -, separated by /").default("m2m")),
   /**
    * Viewing only: "off" lets anyone view dashboards and walls; "on" asks for a signed-in account
    * (or a display token, for its wall). Changing anything always needs a signed-in account.
@@ -110,6 +127,9 @@ const envSchema = z.object({
       .optional(),
   ),
 }).superRefine((env, ctx) => {
+  if (env.MEASURED_EXPIRE_SECONDS <= env.MEASURED_STALE_SECONDS) {
+    ctx.addIssue({ code: "custom", path: ["MEASURED_EXPIRE_SECONDS"], message: "expected more than MEASURED_STALE_SECONDS" });
+  }
   if (env.SOCKET_SEND_BUFFER_HARD_BYTES <= env.SOCKET_SEND_BUFFER_SOFT_BYTES) {
     ctx.addIssue({ code: "custom", path: ["SOCKET_SEND_BUFFER_HARD_BYTES"], message: "expected more than SOCKET_SEND_BUFFER_SOFT_BYTES" });
   }

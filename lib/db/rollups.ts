@@ -26,8 +26,9 @@ function insertBatch(rows: readonly RollupRow[]): Prisma.Sql {
 }
 
 /**
- * Writes a batch of per-minute rollups in one statement. A minute already stored (the same
- * minute written by a previous process before a restart) is merged, not duplicated.
+ * Writes a batch of per-minute simulated rollups in one statement. A minute already stored (the
+ * same minute written by a previous process before a restart) is merged, not duplicated; a
+ * measured minute (lib/db/samples.ts) is never overwritten by the simulator.
  */
 export async function upsertRollups(rows: readonly RollupRow[]): Promise<void> {
   if (rows.length === 0) return;
@@ -39,25 +40,29 @@ export async function upsertRollups(rows: readonly RollupRow[]): Promise<void> {
              / (connection_rollup.samples + EXCLUDED.samples),
       last = EXCLUDED.last,
       samples = connection_rollup.samples + EXCLUDED.samples,
-      backfilled = connection_rollup.backfilled AND EXCLUDED.backfilled`;
+      backfilled = connection_rollup.backfilled AND EXCLUDED.backfilled
+    WHERE connection_rollup.provenance = 'simulated'`;
 }
 
 /**
  * Writes back-filled minutes over whatever is stored for them: for minutes a server wrote only
  * part of (it started, stopped or was killed within them), which merging would leave partial.
+ * Measured minutes stay as their samples made them.
  */
 export async function replaceRollups(rows: readonly RollupRow[]): Promise<void> {
   if (rows.length === 0) return;
   await db().$executeRaw`${insertBatch(rows)}
     ON CONFLICT (operator_slug, sector_slug, minute) DO UPDATE SET
       min = EXCLUDED.min, max = EXCLUDED.max, mean = EXCLUDED.mean, last = EXCLUDED.last,
-      samples = EXCLUDED.samples, backfilled = EXCLUDED.backfilled`;
+      samples = EXCLUDED.samples, backfilled = EXCLUDED.backfilled
+    WHERE connection_rollup.provenance = 'simulated'`;
 }
 
 /**
  * Minutes in [fromMs, toMs) (whole minutes) whose history is not whole: a series is missing (the
  * server was down, or a back-fill was cut short), or live ticks covered it only in part — fewer
- * than `completeSamples` samples (back-filled minutes are whole by construction).
+ * than `completeSamples` samples (back-filled minutes are whole by construction; a measured minute is
+ * as whole as its samples).
  */
 export async function findIncompleteMinutes(fromMs: number, toMs: number, completeSamples: number): Promise<number[]> {
   if (toMs <= fromMs) return [];
@@ -65,7 +70,7 @@ export async function findIncompleteMinutes(fromMs: number, toMs: number, comple
     SELECT (extract(epoch FROM slot.minute) * 1000)::float8 AS minute_ms
       FROM generate_series(to_timestamp(${fromMs}::float8 / 1000), to_timestamp(${toMs}::float8 / 1000) - interval '1 minute',
                            interval '1 minute') AS slot(minute)
-      LEFT JOIN (SELECT minute, count(*) AS series, bool_or(NOT backfilled AND samples < ${completeSamples}::int) AS partial
+      LEFT JOIN (SELECT minute, count(*) AS series, bool_or(provenance = 'simulated' AND NOT backfilled AND samples < ${completeSamples}::int) AS partial
                    FROM connection_rollup
                   WHERE minute >= to_timestamp(${fromMs}::float8 / 1000) AND minute < to_timestamp(${toMs}::float8 / 1000)
                   GROUP BY minute) AS stored ON stored.minute = slot.minute

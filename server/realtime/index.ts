@@ -233,6 +233,8 @@ function startRealtime(io: StreamIo, config: RealtimeConfig, buildId: string, db
     revokeDisplayToken: fleet.revokeToken,
     connectedDisplays: fleet.connected,
     sockets: createSocketSessions(io, { scopeDisplays: config.PULSE_AUTH === "on" }),
+    // Issue 11 in progress: the live stream does not show measured samples yet.
+    acceptMeasured: () => undefined,
   };
   registerRealtime(handle);
   log.info("live stream started", { tickMs: config.SIM_TICK_MS, speed: config.SIM_SPEED });

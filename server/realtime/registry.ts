@@ -1,5 +1,6 @@
 import type { Incident } from "@/lib/domain/simulator/incidents";
 import type { SeriesFilter } from "@/lib/contracts/filters";
+import type { StoredSample } from "@/lib/contracts/ingest";
 import type { ServerInfo, StreamSubscribed } from "@/lib/contracts/realtime";
 import { HttpError } from "@/lib/http/respond";
 import type { SocketSessions } from "./socket-sessions";
@@ -21,6 +22,11 @@ export interface RealtimeHandle {
   connectedDisplays(): Set<string>;
   /** Ends open sockets that a session's end or a playlist's change no longer allows. */
   sockets: SocketSessions;
+  /**
+   * Hands the live stream samples that were just stored (durably, lib/db/samples.ts): their
+   * series turn measured from the next tick. Called by every ingest path after the commit.
+   */
+  acceptMeasured(samples: readonly StoredSample[]): void;
 }
 
 // Route handlers are loaded by Next in the same process as the custom server but from their
