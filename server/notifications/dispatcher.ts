@@ -39,6 +39,12 @@ export interface DispatcherOptions {
   concurrency: number;
   /** How often the outbox is looked at for due rows. */
   pollMs?: number;
+  /**
+   * How long a claimed row is this process's: past it, another dispatcher may take the row (its
+   * sender is taken to have died mid-send). Default: twice the timeout plus 5 s, so a row is never
+   * claimed again while its first try can still be in flight.
+   */
+  leaseMs?: number;
   /** Sent and dead rows older than this are deleted (hourly). Unset: kept. */
   retentionMs?: number;
   store?: OutboxStore;
@@ -50,8 +56,6 @@ export interface Dispatcher {
   start(): void;
   /** Stops claiming, waits for the requests in flight (bounded by their timeout) and records their outcome. */
   stop(): Promise<void>;
-  /** Looks at the outbox now rather than at the next poll. */
-  wake(): void;
 }
 
 const MAX_ANSWER_BYTES = 16 * 1024;
@@ -104,8 +108,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   const store = options.store ?? POSTGRES_OUTBOX;
   const now = options.now ?? Date.now;
   const pollMs = options.pollMs ?? 1000;
-  // Longer than any request can take, so a row is never claimed again while its first try is in flight.
-  const leaseMs = options.timeoutMs * 2 + 5_000;
+  const leaseMs = Math.max(options.leaseMs ?? options.timeoutMs * 2 + 5_000, options.timeoutMs + 1_000);
   const inFlight = new Set<Promise<void>>();
   let timer: NodeJS.Timeout | undefined;
   let pruneTimer: NodeJS.Timeout | undefined;
@@ -205,9 +208,6 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       // A claim under way may still hand rows over: wait for it, then for every send it started.
       await pumping;
       while (inFlight.size > 0) await Promise.all(inFlight);
-    },
-    wake() {
-      if (!stopped) void pump();
     },
   };
 }

@@ -9,6 +9,7 @@ import type { Alert } from "@/lib/contracts/alerts";
 import { apiErrorBodySchema } from "@/lib/contracts/api";
 import { contactPointResponseSchema, contactPointsResponseSchema, deliveriesResponseSchema, deliveryResponseSchema, type Delivery } from "@/lib/contracts/notifications";
 import { insertAlert, updateAlert, type NewAlert } from "@/lib/db/alerts";
+import { claimDueNotifications } from "@/lib/db/notifications";
 import { captureLogs } from "@/lib/logger";
 import type { Database } from "@/lib/db/client";
 import { createDispatcher, type Dispatcher, type DispatcherOptions } from "@/server/notifications/dispatcher";
@@ -285,6 +286,22 @@ describe("notifications", () => {
       for (const started of dispatchers.splice(0)) await started.stop();
       expect(flaky.received.filter((seen) => seen.status === 200)).toHaveLength(1);
       expect(flaky.received).toHaveLength(4);
+    });
+
+    it("takes over a row whose sender died mid-send once its lease runs out, and not before", async () => {
+      const sink = await receiver();
+      await createPoint({ name: "sink", kind: "slack", url: `${sink.url}/services/T/B/X` });
+      await insertAlert(newAlert());
+      // A process claims the row and dies before recording anything.
+      const [claimed] = await claimDueNotifications(10, 1_500);
+      expect(claimed).toMatchObject({ event: "raised", attempts: 1 });
+      expect(await claimDueNotifications(10, 1_500)).toEqual([]);
+      dispatcher({ timeoutMs: 200, leaseMs: 1_500 });
+      const seen = await sink.waitFor(() => true, "the taken-over notification");
+      expect(seen.status).toBe(200);
+      await until("the row marked sent", async () => (await deliveries())[0]?.state === "sent");
+      expect((await deliveries())[0]).toMatchObject({ attempts: 2 });
+      expect(sink.received).toHaveLength(1);
     });
 
     it("never sends a row twice when two dispatchers share the database", async () => {
