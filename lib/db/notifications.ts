@@ -113,17 +113,26 @@ export interface ClaimedNotification {
 }
 
 /**
- * Claims up to `limit` due rows for this process: locked with SKIP LOCKED, so two dispatchers
- * never take the same row, and leased by moving next_attempt_at `leaseMs` ahead, so a row whose
- * sender died is tried again once the lease runs out. The attempt is counted at the claim.
+ * Claims up to `limit` due rows for this process, at most one per contact point and none for the
+ * contact points in `busy` (those this process is already sending to), so that one contact point
+ * that hangs cannot take every slot, and each contact point gets its messages one at a time.
+ * Rows are locked with SKIP LOCKED, so two dispatchers never take the same row, and leased by
+ * moving next_attempt_at `leaseMs` ahead, so a row whose sender died is tried again once the lease
+ * runs out. The attempt is counted at the claim.
  */
-export async function claimDueNotifications(limit: number, leaseMs: number): Promise<ClaimedNotification[]> {
+export async function claimDueNotifications(limit: number, leaseMs: number, busy: readonly number[] = []): Promise<ClaimedNotification[]> {
   const rows = await db().$queryRaw<
     { id: bigint; event: string; payload: unknown; attempts: number; contact_point_id: number; name: string; kind: ContactPointKind; url: string; secret: string | null }[]
   >`
-    WITH due AS (
+    WITH candidates AS (
+      SELECT DISTINCT ON (contact_point_id) id FROM notification
+       WHERE state = 'pending' AND next_attempt_at <= now() AND NOT (contact_point_id = ANY(${[...busy]}::integer[]))
+       ORDER BY contact_point_id, next_attempt_at, id
+    ), due AS (
+      -- Locking re-checks the conditions against the row as it is now: a row another process
+      -- has just claimed (its lease moved next_attempt_at) drops out here.
       SELECT id FROM notification
-       WHERE state = 'pending' AND next_attempt_at <= now()
+       WHERE id IN (SELECT id FROM candidates) AND state = 'pending' AND next_attempt_at <= now()
        ORDER BY next_attempt_at, id
        LIMIT ${limit}
        FOR UPDATE SKIP LOCKED

@@ -13,7 +13,8 @@ const log = createLogger("notifications");
 
 /** The outbox functions the dispatcher uses (lib/db's, unless a test passes its own). */
 export interface OutboxStore {
-  claim(limit: number, leaseMs: number): Promise<ClaimedNotification[]>;
+  /** At most one row per contact point, none for those in `busy`. */
+  claim(limit: number, leaseMs: number, busy: readonly number[]): Promise<ClaimedNotification[]>;
   markSent(id: string): Promise<void>;
   markFailed(id: string, error: string, retryAtMs: number | null): Promise<void>;
   prune(beforeMs: number): Promise<number>;
@@ -110,6 +111,9 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   const pollMs = options.pollMs ?? 1000;
   const leaseMs = Math.max(options.leaseMs ?? options.timeoutMs * 2 + 5_000, options.timeoutMs + 1_000);
   const inFlight = new Set<Promise<void>>();
+  // Contact points with a request in flight from this process: each gets one at a time, so one
+  // that hangs holds one slot, not all of them.
+  const busy = new Set<number>();
   let timer: NodeJS.Timeout | undefined;
   let pruneTimer: NodeJS.Timeout | undefined;
   let stopped = true;
@@ -163,19 +167,21 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       if (stopped || free <= 0) return;
       let rows: ClaimedNotification[];
       try {
-        rows = await store.claim(free, leaseMs);
+        rows = await store.claim(free, leaseMs, [...busy]);
       } catch (error) {
         log.warn("could not read the notification outbox", { error: error instanceof Error ? error.message : String(error) });
         return;
       }
       for (const row of rows) {
+        busy.add(row.contactPoint.id);
         const sending: Promise<void> = deliver(row).finally(() => {
           inFlight.delete(sending);
+          busy.delete(row.contactPoint.id);
           if (!stopped) void pump();
         });
         inFlight.add(sending);
       }
-      // A full batch suggests more are due.
+      // A full batch suggests more are due (for other contact points).
       if (rows.length === free) again = true;
     } while (again && !stopped);
   };

@@ -13,9 +13,12 @@ import { claimDueNotifications } from "@/lib/db/notifications";
 import { captureLogs } from "@/lib/logger";
 import type { Database } from "@/lib/db/client";
 import { createDispatcher, type Dispatcher, type DispatcherOptions } from "@/server/notifications/dispatcher";
+import type { Tick } from "@/lib/contracts/realtime";
+import { StreamClient } from "@/lib/realtime/stream-client";
 import { signedInAccount } from "../support/accounts";
 import { openSeededDatabase } from "../support/database";
 import { startReceiver, until, type Receiver } from "../support/receiver";
+import { eventually, startStreamServer } from "../support/stream-server";
 
 let session = "";
 const request = (method: string, url: string, body?: unknown, cookie = session) =>
@@ -306,10 +309,12 @@ describe("notifications", () => {
 
     it("never sends a row twice when two dispatchers share the database", async () => {
       const sink = await receiver();
-      const point = await createPoint({ name: "sink", kind: "webhook", url: `${sink.url}/hook`, secret: "s" });
-      for (let index = 0; index < 30; index++) {
-        const response = await sendTest(request("POST", `/api/notifications/contact-points/${point.id}/test`), params({ id: String(point.id) }));
-        expect(response.status).toBe(202);
+      for (const name of ["a", "b", "c"]) {
+        const point = await createPoint({ name, kind: "webhook", url: `${sink.url}/hook/${name}`, secret: "s" });
+        for (let index = 0; index < 10; index++) {
+          const response = await sendTest(request("POST", `/api/notifications/contact-points/${point.id}/test`), params({ id: String(point.id) }));
+          expect(response.status).toBe(202);
+        }
       }
       dispatcher();
       dispatcher();
@@ -330,6 +335,42 @@ describe("notifications", () => {
       const resolved = await updateAlert(first.id, { resolvedAt: new Date().toISOString() });
       expect(resolved.resolvedAt).not.toBeNull();
       await stuck.close();
+    });
+  });
+
+  describe("from the live stream", () => {
+    it("sends an alert the stream raises, while a hanging contact point holds up neither ticks nor alerts on screen", async () => {
+      const stuck = await receiver(() => "hang");
+      const working = await receiver();
+      await createPoint({ name: "stuck", kind: "slack", url: `${stuck.url}/services/T/B/X` });
+      await createPoint({ name: "telecom team", kind: "webhook", url: `${working.url}/hook`, secret: "team-secret", operators: ["china-telecom"] });
+      // Every alert goes to the hanging receiver too; it may hold one of the two slots, never both.
+      dispatcher({ concurrency: 2, timeoutMs: 60_000 });
+      const server = await startStreamServer({ SIM_TICK_MS: 50 });
+      const onScreen: Alert[] = [];
+      const ticks: Tick[] = [];
+      const client = new StreamClient({
+        url: server.url,
+        filter: { operators: ["china-telecom"], sectors: [] },
+        socketOptions: { transports: ["websocket"], forceNew: true },
+        handlers: { onAlert: (_, alert) => onScreen.push(alert), onTicks: (received) => ticks.push(...received) },
+      });
+      try {
+        await eventually("subscribed", () => client.status === "live");
+        const startMs = server.realtime.source.currentInstant();
+        server.realtime.trigger({ kind: "outage", operator: "china-telecom", sector: null, startMs, magnitude: 0.6, rampMs: 0, holdMs: 60_000, recoverMs: 0 });
+        const alert = await eventually("the outage alert on screen", () => onScreen.find((candidate) => candidate.operator === "china-telecom" && candidate.sector === null && candidate.kind === "drop"));
+        await stuck.waitFor(() => true, "a request to the hanging receiver");
+        const delivered = await working.waitFor((seen) => (JSON.parse(seen.body) as { alert: Alert }).alert.id === alert.id, "the outage notification");
+        expect(JSON.parse(delivered.body)).toMatchObject({ event: "raised", alert: { operator: "china-telecom", sector: null } });
+        // Ticks keep coming while the stuck receiver holds its request open.
+        const seen = ticks.length;
+        await eventually("more ticks", () => ticks.length > seen + 5);
+      } finally {
+        client.close();
+        await server.stop();
+        await stuck.close();
+      }
     });
   });
 
