@@ -53,6 +53,13 @@ const routingShape = {
 
 const nameSchema = z.string({ error: "expected a name" }).trim().min(1, "expected a name").max(80, "expected at most 80 characters");
 
+/** Why a kind cannot have (or lack) a signing secret, or null when it is fine. */
+export function secretProblem(kind: ContactPointKind, secret: string | null): string | null {
+  if (kind === "webhook" && secret === null) return "secret: a webhook needs a signing secret";
+  if ((kind === "wecom" || kind === "slack") && secret !== null) return `secret: ${kind} robots are not signed; the key is in the URL`;
+  return null;
+}
+
 export const createContactPointSchema = z
   .object({
     name: nameSchema,
@@ -64,10 +71,8 @@ export const createContactPointSchema = z
   })
   .strict()
   .superRefine((value, ctx) => {
-    if (value.kind === "webhook" && value.secret === null) ctx.addIssue({ code: "custom", path: ["secret"], message: "secret: a webhook needs a signing secret" });
-    if ((value.kind === "wecom" || value.kind === "slack") && value.secret !== null) {
-      ctx.addIssue({ code: "custom", path: ["secret"], message: `secret: ${value.kind} robots are not signed; the key is in the URL` });
-    }
+    const problem = secretProblem(value.kind, value.secret);
+    if (problem) ctx.addIssue({ code: "custom", path: ["secret"], message: problem });
   });
 export type CreateContactPoint = z.output<typeof createContactPointSchema>;
 

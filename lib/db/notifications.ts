@@ -2,6 +2,7 @@ import type { Alert } from "@/lib/contracts/alerts";
 import type { OperatorSlug, SectorSlug } from "@/lib/contracts/catalog";
 import {
   notificationPayloadSchema,
+  secretProblem,
   type ContactPoint,
   type ContactPointKind,
   type CreateContactPoint,
@@ -48,11 +49,20 @@ export async function createContactPoint(input: CreateContactPoint): Promise<Con
   return toContactPoint(await db().contactPoint.create({ data: input }));
 }
 
-/** Null when there is no such contact point. */
+/** A change that would leave a contact point with a secret its kind cannot use (or without one it needs). */
+export class ContactPointSecretError extends Error {
+  override name = "ContactPointSecretError";
+}
+
+/** Null when there is no such contact point; ContactPointSecretError when the secret does not fit its kind. */
 export async function updateContactPoint(id: number, change: UpdateContactPoint): Promise<ContactPoint | null> {
-  const { count } = await db().contactPoint.updateMany({ where: { id }, data: { ...change, updatedAt: new Date() } });
-  if (count === 0) return null;
-  return toContactPoint(await db().contactPoint.findUniqueOrThrow({ where: { id } }));
+  return db().$transaction(async (tx) => {
+    const current = await tx.contactPoint.findUnique({ where: { id } });
+    if (!current) return null;
+    const problem = secretProblem(current.kind, change.secret === undefined ? current.secret : change.secret);
+    if (problem) throw new ContactPointSecretError(problem);
+    return toContactPoint(await tx.contactPoint.update({ where: { id }, data: { ...change, updatedAt: new Date() } }));
+  });
 }
 
 /** Removes a contact point and its outbox rows. Null when there is no such contact point. */

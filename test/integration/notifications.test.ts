@@ -131,6 +131,14 @@ describe("notifications", () => {
       expect(updateAudit.detail).toMatchObject({ name: "Ops", secretChanged: true, urlChanged: false });
       expect(JSON.stringify(updateAudit.detail)).not.toContain("rotated-secret");
 
+      const unsign = await patchContactPoint(request("PATCH", `/api/notifications/contact-points/${signed.id}`, { secret: null }), params({ id: String(signed.id) }));
+      expect(unsign.status).toBe(400);
+      expect((await errorOf(unsign)).message).toBe("secret: a webhook needs a signing secret");
+      const kindChange = await patchContactPoint(request("PATCH", `/api/notifications/contact-points/${point.id}`, { kind: "slack" }), params({ id: String(point.id) }));
+      expect(kindChange.status).toBe(400);
+      const missing = await patchContactPoint(request("PATCH", "/api/notifications/contact-points/999999", { name: "x" }), params({ id: "999999" }));
+      expect(missing.status).toBe(404);
+
       expect((await deleteContactPoint(request("DELETE", `/api/notifications/contact-points/${point.id}`), params({ id: String(point.id) }))).status).toBe(200);
       expect((await deleteContactPoint(request("DELETE", `/api/notifications/contact-points/${point.id}`), params({ id: String(point.id) }))).status).toBe(404);
     });

@@ -1,7 +1,7 @@
 import { audit, requireAccount } from "@/lib/auth/actor";
 import { databaseIdSchema } from "@/lib/contracts/api";
 import { updateContactPointSchema } from "@/lib/contracts/notifications";
-import { deleteContactPoint, updateContactPoint } from "@/lib/db/notifications";
+import { ContactPointSecretError, deleteContactPoint, updateContactPoint } from "@/lib/db/notifications";
 import { HttpError, handle, parseJsonBody, parseParam, respond } from "@/lib/http/respond";
 
 export const dynamic = "force-dynamic";
@@ -14,7 +14,10 @@ export const PATCH = handle<Context>(async (request, context) => {
   const actor = await requireAccount(request, "operator");
   const id = await idOf(context);
   const change = await parseJsonBody(request, updateContactPointSchema, { limit: 16 * 1024 });
-  const contactPoint = await updateContactPoint(id, change);
+  const contactPoint = await updateContactPoint(id, change).catch((error: unknown) => {
+    if (error instanceof ContactPointSecretError) throw new HttpError("bad_request", error.message);
+    throw error;
+  });
   if (!contactPoint) throw new HttpError("not_found", `no contact point ${id}`);
   const { url, secret, ...visible } = change;
   await audit(actor, "contact-point.update", `${contactPoint.id}:${contactPoint.name}`, {
