@@ -42,6 +42,8 @@ describe("masking and text", () => {
   it("shows only scheme, host and the last 4 characters", () => {
     expect(maskUrl("https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=693a91f6-7xxx-4bc4-97a0-0ec2sifa5aaa")).toBe("https://qyapi.weixin.qq.com/…5aaa");
     expect(maskUrl("http://127.0.0.1:9/h")).toBe("http://127.0.0.1:9/…");
+    expect(maskUrl("https://oapi.dingtalk.com/robot/send?access_token=abc")).toBe("https://oapi.dingtalk.com/…");
+    expect(maskUrl("https://open.feishu.cn/open-apis/bot/v2/hook/0f3e5a8c-1111-2222-3333-9c0d1e2f3a4b")).toBe("https://open.feishu.cn/…3a4b");
     expect(maskUrl("not a url")).toBe("…");
   });
   it("says what, where and how bad", () => {

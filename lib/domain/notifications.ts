@@ -46,14 +46,17 @@ export function retryDelayMs(attempt: number, baseMs: number, maxMs: number, ran
 }
 
 /**
- * What the API and the page show of a stored URL: scheme and host, then only the last 4
- * characters. The robots' keys and tokens are in the path or the query, so neither is shown.
+ * What the API and the page show of a stored URL: scheme and host, then the last 4 characters of
+ * the part that carries the key (the last query value, or else the last path segment), to tell two
+ * robots apart, and only when that part is 16 characters or more, so that a short key is never
+ * shown whole.
  */
 export function maskUrl(url: string): string {
   try {
     const parsed = new URL(url);
-    const rest = `${parsed.pathname}${parsed.search}`;
-    return `${parsed.protocol}//${parsed.host}/…${rest.length > 12 ? rest.slice(-4) : ""}`;
+    const values = [...parsed.searchParams.values()];
+    const keyPart = values.length > 0 ? values[values.length - 1]! : (parsed.pathname.split("/").pop() ?? "");
+    return `${parsed.protocol}//${parsed.host}/…${keyPart.length >= 16 ? keyPart.slice(-4) : ""}`;
   } catch {
     return "…";
   }
