@@ -119,6 +119,8 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   let stopped = true;
   let pumping: Promise<void> | undefined;
   let again = false;
+  // While the database is down the outbox is polled every second: say so once, and once when it is back.
+  let outboxUnreadable = false;
 
   const deliver = async (row: ClaimedNotification): Promise<void> => {
     const target = row.contactPoint;
@@ -169,9 +171,12 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       try {
         rows = await store.claim(free, leaseMs, [...busy]);
       } catch (error) {
-        log.warn("could not read the notification outbox", { error: error instanceof Error ? error.message : String(error) });
+        if (!outboxUnreadable) log.warn("cannot read the notification outbox; retrying every poll", { error: error instanceof Error ? error.message : String(error) });
+        outboxUnreadable = true;
         return;
       }
+      if (outboxUnreadable) log.info("the notification outbox can be read again");
+      outboxUnreadable = false;
       for (const row of rows) {
         busy.add(row.contactPoint.id);
         const sending: Promise<void> = deliver(row).finally(() => {
