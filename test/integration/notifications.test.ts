@@ -278,19 +278,18 @@ describe("notifications", () => {
     });
 
     it("loses nothing across a dispatcher restart in the middle of retries, and sends it once", async () => {
-      let first: Dispatcher | undefined;
-      let firstStopped: Promise<void> | undefined;
+      const first: { dispatcher?: Dispatcher; stopped?: Promise<void> } = {};
       const flaky = await receiver((_seen, index) => {
         // The server shuts down while its first try is in flight: the dispatcher stops claiming
         // at once and records this try's outcome before its stop() resolves.
-        if (index === 0) firstStopped = first!.stop();
+        if (index === 0) first.stopped = first.dispatcher!.stop();
         return index < 3 ? { status: 500, body: "busy" } : { status: 200, body: "ok" };
       });
       await createPoint({ name: "flaky", kind: "slack", url: `${flaky.url}/services/T/B/X` });
       await insertAlert(newAlert());
-      first = dispatcher();
+      first.dispatcher = dispatcher();
       await flaky.waitFor(() => true, "the first try");
-      await firstStopped;
+      await first.stopped;
       const [pending] = await deliveries();
       expect(pending).toMatchObject({ state: "pending", attempts: 1, lastError: "answered HTTP 500: busy" });
       expect(flaky.received).toHaveLength(1);
