@@ -40,6 +40,17 @@ test.describe("the notifications page", () => {
     expect(JSON.parse(received.body)).toMatchObject({ event: "test", title: expect.stringContaining("TEST") });
     await expect(page.locator('[data-delivery][data-state="sent"]').filter({ hasText: "e2e receiver" }).first()).toBeVisible();
 
+    // Changing its rules keeps the stored URL and secret (left empty in the form).
+    await row.getByRole("button", { name: "Edit" }).click();
+    const edit = page.getByRole("form", { name: "Change e2e receiver" });
+    await edit.getByRole("checkbox", { name: "Warning" }).check();
+    await edit.getByRole("button", { name: "Save" }).click();
+    await expect(row).toContainText("all · all · Warning, Critical");
+    await row.getByRole("button", { name: "Send test" }).click();
+    await expect.poll(() => receiver.received.filter((seen) => seen.url === "/pulse-hook").length).toBe(2);
+    const second = receiver.received.filter((seen) => seen.url === "/pulse-hook")[1]!;
+    expect(second.headers["x-pulse-signature-256"]).toBe(`sha256=${createHmac("sha256", "e2e-signing-secret").update(second.body).digest("hex")}`);
+
     await page.goto("/admin/notifications?lang=zh");
     await expect(page.locator('[data-delivery][data-state="sent"]').first()).toContainText("已发送");
   });

@@ -34,6 +34,7 @@ export function NotificationsEditor({ lang }: { lang: Language }) {
   const points = useQuery(contactPointsQueryOptions());
   const deliveries = useQuery(deliveriesQueryOptions());
   const [problem, setProblem] = useState<string | null>(null);
+  const [editing, setEditing] = useState<ContactPoint | null>(null);
   const refresh = () => {
     setProblem(null);
     void queryClient.invalidateQueries({ queryKey: contactPointsQueryOptions().queryKey });
@@ -97,6 +98,9 @@ export function NotificationsEditor({ lang }: { lang: Language }) {
                     <button type="button" className={button} onClick={() => test.mutate(point.id)}>
                       {text.sendTest}
                     </button>
+                    <button type="button" className={button} onClick={() => setEditing(point)}>
+                      {text.edit}
+                    </button>
                     <button type="button" className={button} onClick={() => window.confirm(text.confirmRemove(point.name)) && remove.mutate(point.id)}>
                       {text.remove}
                     </button>
@@ -109,7 +113,18 @@ export function NotificationsEditor({ lang }: { lang: Language }) {
         {test.isSuccess ? <p role="status" className="text-sm text-ink-muted">{text.testQueued}</p> : null}
       </section>
 
-      <CreateForm lang={lang} onCreated={refresh} onError={onError} />
+      {/* Keyed by what is edited, so that switching to another contact point starts from its values. */}
+      <ContactPointForm
+        key={editing?.id ?? "new"}
+        lang={lang}
+        editing={editing}
+        onDone={() => {
+          setEditing(null);
+          refresh();
+        }}
+        onCancel={() => setEditing(null)}
+        onError={onError}
+      />
 
       <section aria-label={text.deliveries} className="space-y-2">
         <h2 className="text-lg font-semibold">{text.deliveries}</h2>
@@ -144,40 +159,43 @@ export function NotificationsEditor({ lang }: { lang: Language }) {
   );
 }
 
-function CreateForm({ lang, onCreated, onError }: { lang: Language; onCreated: () => void; onError: (error: Error) => void }) {
+/**
+ * Adds a contact point, or changes `editing`: its kind stays, and an empty URL or secret keeps the
+ * stored one (they are never shown again, so they cannot be pre-filled).
+ */
+function ContactPointForm({ lang, editing, onDone, onCancel, onError }: { lang: Language; editing: ContactPoint | null; onDone: () => void; onCancel: () => void; onError: (error: Error) => void }) {
   const text = MESSAGES[lang].admin.notifications;
   const severityText = MESSAGES[lang].alerts.severity;
-  const [kind, setKind] = useState<ContactPointKind>("webhook");
-  const [operators, setOperators] = useState<OperatorSlug[]>([]);
-  const [sectors, setSectors] = useState<SectorSlug[]>([]);
-  const [severities, setSeverities] = useState<AlertSeverity[]>([]);
-  const create = useMutation({
-    mutationFn: (body: Record<string, unknown>) => sendJson("POST", "/api/notifications/contact-points", body, contactPointResponseSchema),
-    onSuccess: onCreated,
+  const [kind, setKind] = useState<ContactPointKind>(editing?.kind ?? "webhook");
+  const [operators, setOperators] = useState<OperatorSlug[]>(editing?.operators ?? []);
+  const [sectors, setSectors] = useState<SectorSlug[]>(editing?.sectors ?? []);
+  const [severities, setSeverities] = useState<AlertSeverity[]>(editing?.severities ?? []);
+  const save = useMutation({
+    mutationFn: (body: Record<string, unknown>) =>
+      editing
+        ? sendJson("PATCH", `/api/notifications/contact-points/${editing.id}`, body, contactPointResponseSchema)
+        : sendJson("POST", "/api/notifications/contact-points", body, contactPointResponseSchema),
+    onSuccess: onDone,
     onError,
   });
   const unsigned = kind === "wecom" || kind === "slack";
+  const heading = editing ? text.editing(editing.name) : text.create;
   return (
     <form
-      aria-label={text.create}
+      aria-label={heading}
       className="space-y-3 rounded-lg border border-panel-border bg-panel p-4 text-sm"
       onSubmit={(event) => {
         event.preventDefault();
         const formElement = event.currentTarget;
         const form = new FormData(formElement);
+        const url = String(form.get("url") ?? "").trim();
         const secret = String(form.get("secret") ?? "").trim();
         const repeat = String(form.get("repeat") ?? "").trim();
-        create.mutate(
-          {
-            name: String(form.get("name") ?? ""),
-            kind,
-            url: String(form.get("url") ?? ""),
-            secret: unsigned || secret === "" ? null : secret,
-            operators,
-            sectors,
-            severities,
-            repeatIntervalSeconds: repeat === "" ? null : Number(repeat),
-          },
+        const rules = { name: String(form.get("name") ?? ""), operators, sectors, severities, repeatIntervalSeconds: repeat === "" ? null : Number(repeat) };
+        save.mutate(
+          editing
+            ? { ...rules, ...(url === "" ? {} : { url }), ...(secret === "" ? {} : { secret }) }
+            : { ...rules, kind, url, secret: unsigned || secret === "" ? null : secret },
           {
             onSuccess: () => {
               formElement.reset();
@@ -189,15 +207,15 @@ function CreateForm({ lang, onCreated, onError }: { lang: Language; onCreated: (
         );
       }}
     >
-      <h2 className="text-lg font-semibold">{text.create}</h2>
+      <h2 className="text-lg font-semibold">{heading}</h2>
       <div className="flex flex-wrap items-end gap-3">
         <label className="block">
           {text.name}
-          <input name="name" required maxLength={80} className={`mt-1 block ${field}`} />
+          <input name="name" required maxLength={80} defaultValue={editing?.name} className={`mt-1 block ${field}`} />
         </label>
         <label className="block">
           {text.kind}
-          <select name="kind" value={kind} onChange={(event) => setKind(event.target.value as ContactPointKind)} className={`mt-1 block ${field}`}>
+          <select name="kind" value={kind} disabled={editing !== null} onChange={(event) => setKind(event.target.value as ContactPointKind)} className={`mt-1 block ${field}`}>
             {CONTACT_POINT_KINDS.map((option) => (
               <option key={option} value={option}>
                 {text.kinds[option] ?? option}
@@ -207,15 +225,15 @@ function CreateForm({ lang, onCreated, onError }: { lang: Language; onCreated: (
         </label>
         <label className="block min-w-80 flex-1">
           {text.url}
-          <input name="url" type="url" required maxLength={2000} autoComplete="off" className={`mt-1 block w-full ${field}`} />
+          <input name="url" type="url" required={editing === null} placeholder={editing ? text.keep(editing.urlMasked) : undefined} maxLength={2000} autoComplete="off" className={`mt-1 block w-full ${field}`} />
         </label>
         <label className="block">
           {text.secret}
-          <input name="secret" type="password" disabled={unsigned} required={kind === "webhook"} maxLength={500} autoComplete="new-password" className={`mt-1 block ${field}`} />
+          <input name="secret" type="password" disabled={unsigned} required={kind === "webhook" && editing === null} placeholder={editing?.hasSecret ? text.keep("••••") : undefined} maxLength={500} autoComplete="new-password" className={`mt-1 block ${field}`} />
         </label>
         <label className="block">
           {text.repeat}
-          <input name="repeat" type="number" min={0} max={86_400} className={`mt-1 block w-28 ${field}`} />
+          <input name="repeat" type="number" min={0} max={86_400} defaultValue={editing?.repeatIntervalSeconds ?? undefined} className={`mt-1 block w-28 ${field}`} />
         </label>
       </div>
       <p className="text-xs text-ink-muted">{text.secretHint}</p>
@@ -246,9 +264,16 @@ function CreateForm({ lang, onCreated, onError }: { lang: Language; onCreated: (
           </label>
         ))}
       </fieldset>
-      <button type="submit" className="rounded bg-accent px-3 py-1 font-medium text-canvas">
-        {text.create}
-      </button>
+      <div className="flex gap-2">
+        <button type="submit" className="rounded bg-accent px-3 py-1 font-medium text-canvas">
+          {editing ? text.save : text.create}
+        </button>
+        {editing ? (
+          <button type="button" className={button} onClick={onCancel}>
+            {text.cancel}
+          </button>
+        ) : null}
+      </div>
     </form>
   );
 }
