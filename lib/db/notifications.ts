@@ -67,10 +67,13 @@ export async function updateContactPoint(id: number, change: UpdateContactPoint)
 
 /** Removes a contact point and its outbox rows. Null when there is no such contact point. */
 export async function deleteContactPoint(id: number): Promise<ContactPoint | null> {
-  const row = await db().contactPoint.findUnique({ where: { id } });
-  if (!row) return null;
-  await db().contactPoint.delete({ where: { id } });
-  return toContactPoint(row);
+  return db().$transaction(async (tx) => {
+    const row = await tx.contactPoint.findUnique({ where: { id } });
+    if (!row) return null;
+    // deleteMany: a removal racing this one leaves nothing to delete rather than an error.
+    await tx.contactPoint.deleteMany({ where: { id } });
+    return toContactPoint(row);
+  });
 }
 
 /**
