@@ -1,4 +1,5 @@
 import { createHmac } from "node:crypto";
+import AxeBuilder from "@axe-core/playwright";
 import { expect, test } from "@playwright/test";
 import { startReceiver, type Receiver } from "@/test/support/receiver";
 import { signIn } from "./support/sign-in";
@@ -53,5 +54,8 @@ test.describe("the notifications page", () => {
 
     await page.goto("/admin/notifications?lang=zh");
     await expect(page.locator('[data-delivery][data-state="sent"]').first()).toContainText("已发送");
+    const results = await new AxeBuilder({ page }).analyze();
+    const serious = results.violations.filter((violation) => violation.impact === "serious" || violation.impact === "critical");
+    expect(serious.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(" ")).join(", ")}`)).toEqual([]);
   });
 });
