@@ -101,6 +101,16 @@ const envSchema = z.object({
   SOCKET_SEND_BUFFER_HARD_BYTES: wholeNumber(512 * 1024, 1024, 1024 ** 3, "bytes"),
   /** A socket lagging for longer than this is closed. */
   SOCKET_LAG_TIMEOUT_MS: wholeNumber(30_000, 100, 3_600_000, "milliseconds"),
+  /** Updates of a still-open alert sent to a contact point at most once per this many seconds (a contact point may set its own). */
+  NOTIFY_REPEAT_INTERVAL_SECONDS: wholeNumber(3600, 0, 86_400, "seconds"),
+  /** Tries per notification before it is dead-lettered (shown on /admin/notifications with "send again"). */
+  NOTIFY_MAX_ATTEMPTS: wholeNumber(8, 1, 50, "attempts"),
+  /** The first retry's delay; each next one doubles, up to 15 minutes. */
+  NOTIFY_BACKOFF_BASE_MS: wholeNumber(5000, 10, 3_600_000, "milliseconds"),
+  /** How long one outgoing notification request may take, answer included. */
+  NOTIFY_TIMEOUT_MS: wholeNumber(10_000, 100, 120_000, "milliseconds"),
+  /** Notification requests in flight at once. */
+  NOTIFY_CONCURRENCY: wholeNumber(4, 1, 64, "requests"),
   /**
    * Host names (optionally name:port) that requests may address, comma-separated, besides the
    * defaults (what the server listens on, localhost, 127.0.0.1, [::1]). Anything else is refused,

@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import next from "next";
 import type { AccessGate } from "./access-gate";
 import { createHttpEdge } from "./http-edge";
+import { createDispatcher, type Dispatcher, type DispatcherOptions } from "./notifications/dispatcher";
 import { createPageAvailability } from "./page-availability";
 import { createRealtimeServer, type RealtimeDeps, type RealtimeServer } from "./realtime";
 import type { ApiErrorBody } from "@/lib/contracts/api";
@@ -25,14 +26,22 @@ export interface ApplicationOptions {
   frameAncestors?: readonly string[];
   /** The live stream's configuration; the gate and the Host allow-list above guard its sockets too. */
   realtime: Pick<RealtimeDeps, "config" | "buildId">;
+  /** The notification dispatcher's settings (NOTIFY_*); false: this process sends no notifications. */
+  notifications: DispatcherOptions | false;
 }
 
 export interface Application {
   httpServer: HttpServer;
   realtime: RealtimeServer;
+  /** Sends the notification outbox in the background; undefined when turned off. */
+  notifications: Dispatcher | undefined;
   /** Starts listening; resolves with the bound port (useful with port 0). */
   listen(): Promise<number>;
-  /** Stops accepting connections, closes every open socket and HTTP connection, then flushes the live stream. */
+  /**
+   * Stops accepting connections, closes every open socket and HTTP connection, flushes the live
+   * stream (its last alerts queue their notifications), then lets the requests of the notification
+   * dispatcher in flight finish; what is still queued stays in the outbox for the next start.
+   */
   close(): Promise<void>;
 }
 
@@ -83,10 +92,13 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
   });
 
   const realtime = createRealtimeServer(httpServer, { ...options.realtime, gate: options.gate, isAllowedHost: edge.isAllowedHost });
+  const notifications = options.notifications === false ? undefined : createDispatcher(options.notifications);
+  notifications?.start();
 
   return {
     httpServer,
     realtime,
+    notifications,
     listen: () =>
       new Promise((resolve, reject) => {
         httpServer.once("error", reject);
@@ -97,6 +109,7 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
       }),
     close: async () => {
       await realtime.close();
+      await notifications?.stop();
       await nextApp.close();
     },
   };

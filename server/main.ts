@@ -91,9 +91,16 @@ async function start(env: Env, lifecycle: Lifecycle, stop: (reason: string, exit
     allowedHosts: env.PULSE_ALLOWED_HOSTS,
     frameAncestors: env.PULSE_FRAME_ANCESTORS,
     realtime: { config: env, buildId: readBuildId(process.cwd(), env.NODE_ENV === "development") },
+    notifications: {
+      maxAttempts: env.NOTIFY_MAX_ATTEMPTS,
+      backoffBaseMs: env.NOTIFY_BACKOFF_BASE_MS,
+      timeoutMs: env.NOTIFY_TIMEOUT_MS,
+      concurrency: env.NOTIFY_CONCURRENCY,
+      retentionMs: env.HISTORY_RETENTION_DAYS * 86_400_000,
+    },
   });
-  // Closes the sockets first, then flushes rollups and alerts, then Next.js.
-  lifecycle.onShutdown("http, sockets and live stream (flush rollups and alerts)", () => application.close());
+  // Closes the sockets first, then flushes rollups and alerts, then the notifications in flight, then Next.js.
+  lifecycle.onShutdown("http, sockets, live stream (flush rollups and alerts) and notifications in flight", () => application.close());
   if (lifecycle.isStopping) return;
 
   const port = await application.listen();

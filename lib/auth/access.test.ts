@@ -51,6 +51,17 @@ describe("decideAccess", () => {
     }
   });
 
+  it("keeps notifications (reading included) for operators and admins, sign-in on or off", () => {
+    for (const authRequired of [false, true]) {
+      for (const request of [get("/admin/notifications"), get("/api/notifications/contact-points"), post("/api/notifications/contact-points/1/test"), get("/api/notifications/deliveries")]) {
+        expect(decideAccess(request, admin, authRequired)).toEqual({ allow: true });
+        expect(decideAccess(request, operator, authRequired)).toEqual({ allow: true });
+        expect(decideAccess(request, viewer, authRequired)).toMatchObject({ allow: false, status: 403 });
+        expect(decideAccess(request, anonymous, authRequired)).toMatchObject({ allow: false, status: 401 });
+      }
+    }
+  });
+
   it("lets every account change its own password, nobody else", () => {
     expect(decideAccess(post("/api/account/password"), viewer, false)).toEqual({ allow: true });
     expect(decideAccess(post("/api/account/password"), anonymous, false)).toMatchObject({ allow: false, status: 401 });

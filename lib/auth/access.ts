@@ -12,6 +12,8 @@ import type { Role } from "@/lib/contracts/accounts";
  *   PULSE_AUTH=on a signed-in account, or a display token for its own playlist's wall.
  * - A revoked or unknown display token opens nothing, sign-in on or off.
  * - Accounts and the audit log (pages and API) are for admins only, sign-in on or off.
+ * - Notifications (contact points, deliveries: page and API) are for operators and admins, reading
+ *   included, sign-in on or off: they name the teams' chat rooms and webhook receivers.
  */
 
 export type Principal =
@@ -38,6 +40,7 @@ export function isStateChanging(method: string): boolean {
 
 const PUBLIC_PATHS = [/^\/_next\//, /^\/favicon\.ico$/, /^\/signin$/, /^\/api\/session$/, /^\/api\/health$/];
 const ADMIN_PATHS = [/^\/admin\/(accounts|audit)(\/|$)/, /^\/api\/accounts(\/|$)/, /^\/api\/audit$/];
+const OPERATOR_PATHS = [/^\/admin\/notifications(\/|$)/, /^\/api\/notifications(\/|$)/];
 // Every account may change its own password, and see the page that does it.
 const SELF_SERVICE_PATHS = [/^\/api\/account\/password$/, /^\/account$/];
 const DISPLAY_READ_API = /^\/api\/(live|history|alerts|baselines)$/;
@@ -46,6 +49,7 @@ const DISPLAY_READ_API = /^\/api\/(live|history|alerts|baselines)$/;
 export function roleNeeded(request: { method: string; path: string }): Role | null {
   const { method, path } = request;
   if (ADMIN_PATHS.some((pattern) => pattern.test(path))) return "admin";
+  if (OPERATOR_PATHS.some((pattern) => pattern.test(path))) return "operator";
   if (SELF_SERVICE_PATHS.some((pattern) => pattern.test(path))) return "viewer";
   return isStateChanging(method) ? "operator" : null;
 }
