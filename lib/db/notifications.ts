@@ -1,3 +1,4 @@
+import "server-only";
 import type { Alert } from "@/lib/contracts/alerts";
 import type { OperatorSlug, SectorSlug } from "@/lib/contracts/catalog";
 import {
