@@ -5,7 +5,7 @@ import { migrateDatabase } from "@/lib/db/migrate";
 import { ensureDefaultPlaylist } from "@/lib/db/playlists";
 import { seedReferenceData } from "@/lib/db/seed";
 import { EnvError, getEnv, type Env } from "@/lib/env";
-import { createLogger, setLogLevel } from "@/lib/logger";
+import { configureLogger, createLogger } from "@/lib/logger";
 import { APP_VERSION } from "@/lib/version";
 import { createAccessGate } from "./access-gate";
 import { createApplication } from "./application";
@@ -87,7 +87,7 @@ async function start(env: Env, lifecycle: Lifecycle, stop: (reason: string, exit
     dir: process.cwd(),
     hostname: env.HOST,
     port: env.PORT,
-    gate: createAccessGate({ authRequired: env.PULSE_AUTH === "on", trustProxy: env.PULSE_TRUST_PROXY }),
+    gate: createAccessGate({ authRequired: env.PULSE_AUTH === "on", trustProxy: env.PULSE_TRUST_PROXY, metricsToken: env.METRICS_TOKEN }),
     allowedHosts: env.PULSE_ALLOWED_HOSTS,
     frameAncestors: env.PULSE_FRAME_ANCESTORS,
     realtime: { config: env, buildId: readBuildId(process.cwd(), env.NODE_ENV === "development") },
@@ -112,7 +112,7 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  setLogLevel(env.LOG_LEVEL);
+  configureLogger({ level: env.LOG_LEVEL, format: env.LOG_FORMAT, development: env.NODE_ENV === "development" });
 
   const lifecycle = new Lifecycle();
   const stop = (reason: string, exitCode: number) => {
