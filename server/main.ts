@@ -72,10 +72,10 @@ async function start(env: Env, lifecycle: Lifecycle, stop: (reason: string, exit
   if (env.PULSE_SESSION_SECRET) log.warn("PULSE_SESSION_SECRET is no longer used (sessions are kept in the database); remove it");
   const firstAdmin = await ensureFirstAdmin({ dataDir: env.PULSE_DATA_DIR, presetPassword: env.PULSE_ADMIN_PASSWORD });
   if (firstAdmin.created && firstAdmin.generated) {
-    // The only secret this product ever logs: once, so that `npm start` needs nothing else.
+    // Where the password is, never the password: log lines are shipped and kept where others read them.
     log.warn(
-      `created the first admin account '${firstAdmin.username}' with the one-time password ${firstAdmin.password} ` +
-        `(also in ${firstAdmin.passwordFile}, readable only by this user); sign in at /signin and change it there`,
+      `created the first admin account '${firstAdmin.username}' with a one-time password, written to ${firstAdmin.passwordFile} ` +
+        `(readable only by this user); sign in at /signin with it and change it there`,
     );
   } else if (firstAdmin.created) {
     log.info(`created the first admin account '${firstAdmin.username}' with PULSE_ADMIN_PASSWORD`);
