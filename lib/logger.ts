@@ -99,7 +99,7 @@ function prettyStreams(current: LoggerState): LoggerState["pretty"] {
   try {
     const require = createRequire(path.join(process.cwd(), "package.json"));
     const build = require("pino-pretty") as (options: Record<string, unknown>) => NodeJS.WritableStream;
-    const options = { colorize: true, sync: true, translateTime: "SYS:HH:MM:ss.l", ignore: "pid,hostname,scope", messageFormat: "[{scope}] {msg}" };
+    const options = { colorize: true, sync: true, singleLine: true, translateTime: "SYS:HH:MM:ss.l", ignore: "pid,hostname,scope", messageFormat: "[{scope}] {msg}" };
     current.pretty = { out: build({ ...options, destination: 1 }), err: build({ ...options, destination: 2 }) };
   } catch {
     current.pretty = null;

@@ -93,7 +93,7 @@ export interface RealtimeProbe {
   subscriptions(): Record<RoomKind, number>;
   /** Finished rollup rows waiting to be written. */
   rollupBacklog(): number;
-  /** Wall screens by state; may query the database, so it may fail (the gauge is then left out). */
+  /** Wall screens by state, from the database (so the newest probe alone answers); may fail, and the gauge is then left out. */
   screens(): Promise<Record<ScreenState, number>>;
 }
 
@@ -134,17 +134,15 @@ export const metrics = {
   }),
   wallScreens: gauge("pulse_wall_screens", "Wall screens heard from, by state: live (socket open, current build), stale (heard from lately but no socket or an old build), silent (not heard from in 90 s)", ["state"], async function () {
     this.reset();
-    const total: Record<ScreenState, number> = { live: 0, stale: 0, silent: 0 };
-    for (const probe of state().probes) {
-      try {
-        const counts = await probe.screens();
-        for (const key of SCREEN_STATES) total[key] += counts[key];
-      } catch {
-        // The database is away: report no screen state rather than fail the whole scrape.
-        return;
-      }
+    // Screens are rows of the database, not of a live stream: adding up probes would count them twice.
+    const newest = [...state().probes].pop();
+    if (!newest) return;
+    try {
+      const counts = await newest.screens();
+      for (const key of SCREEN_STATES) this.set({ state: key }, counts[key]);
+    } catch {
+      // The database is away: report no screen state rather than fail the whole scrape.
     }
-    for (const key of SCREEN_STATES) this.set({ state: key }, total[key]);
   }),
 
   ticks: counter("pulse_ticks_total", "Simulator ticks produced and broadcast to the stream's rooms"),
