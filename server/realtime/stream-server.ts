@@ -27,7 +27,7 @@ import { clientAddress } from "@/lib/auth/access";
 import type { Role } from "@/lib/contracts/accounts";
 import { getEnv, type Env } from "@/lib/env";
 import { createLogger } from "@/lib/logger";
-import { metrics, type RoomKind } from "@/lib/observability/metrics";
+import { countSent, metrics, type RoomKind } from "@/lib/observability/metrics";
 import type { AlertChange } from "./alert-service";
 import type { FullTick, TickSource } from "./tick-source";
 
@@ -424,14 +424,11 @@ export function attachStreamServer(io: StreamIo, source: TickSource, info: Serve
     };
     conn.on("packet", charge);
     // Every packet engine.io queues for this client, broadcasts included (encoded once, counted per socket).
-    const countSent = (packet: EnginePacketLike) => {
-      metrics.packetsSent.inc();
-      metrics.bytesSent.inc(packetBytes(packet));
-    };
-    conn.on("packetCreate", countSent);
+    const countPacket = (packet: EnginePacketLike) => countSent(packetBytes(packet));
+    conn.on("packetCreate", countPacket);
     socket.once("disconnect", () => {
       conn.off("packet", charge);
-      conn.off("packetCreate", countSent);
+      conn.off("packetCreate", countPacket);
       socket.data.lagging = undefined;
     });
 
