@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { counter, metricNames, metrics, renderMetrics } from "./metrics";
+import { counter, metricNames, metrics, registerRealtimeProbe, renderMetrics } from "./metrics";
 
 interface DashboardPanel {
   title: string;
@@ -24,6 +24,35 @@ describe("the metrics registry", () => {
     for (const name of ["pulse_ticks_total", "pulse_http_request_duration_seconds", "nodejs_eventloop_lag_p99_seconds", "process_resident_memory_bytes"]) {
       expect(body).toContain(`# TYPE ${name} `);
     }
+  });
+});
+
+describe("a live stream's probe", () => {
+  const probe = (screens: () => Promise<{ live: number; stale: number; silent: number }>) =>
+    registerRealtimeProbe({
+      sockets: () => ({ account: 1, display: 2, anonymous: 3 }),
+      subscriptions: () => ({ all: 4, operator: 0, sector: 1, operator_sector: 0 }),
+      rollupBacklog: () => 42,
+      screens,
+    });
+
+  it("is read at each scrape, and gone once unregistered", async () => {
+    const unregister = probe(async () => ({ live: 5, stale: 1, silent: 2 }));
+    const { body } = await renderMetrics();
+    unregister();
+    expect(body).toContain('pulse_sockets_connected{client="display"} 2');
+    expect(body).toContain('pulse_stream_subscriptions{room_kind="all"} 4');
+    expect(body).toContain("pulse_rollup_backlog_rows 42");
+    expect(body).toContain('pulse_wall_screens{state="live"} 5');
+    expect((await renderMetrics()).body).toContain('pulse_sockets_connected{client="display"} 0');
+  });
+
+  it("still serves every other metric while the database (and so the screens' state) is away", async () => {
+    const unregister = probe(() => Promise.reject(new Error("connection refused")));
+    const { body } = await renderMetrics();
+    unregister();
+    expect(body).toContain("pulse_rollup_backlog_rows 42");
+    expect(body).not.toMatch(/^pulse_wall_screens\{/m);
   });
 });
 
