@@ -49,6 +49,21 @@ const envSchema = z.object({
   PULSE_DATA_DIR: z.preprocess(emptyAsUnset, z.string().default(".data")),
   EMBEDDED_PG_PORT: port(54329),
   LOG_LEVEL: z.preprocess(emptyAsUnset, z.enum(["debug", "info", "warn", "error"]).default("info")),
+  /** "json": one JSON object a line (for log shippers); "pretty": coloured text. Unset: pretty under `npm run dev`, JSON otherwise. */
+  LOG_FORMAT: z.preprocess(emptyAsUnset, z.enum(["json", "pretty"], { error: "expected json or pretty" }).optional()),
+  /**
+   * Bearer token that lets a scraper read GET /metrics from an address other than loopback
+   * without signing in (`Authorization: Bearer <token>`). Unset: only loopback and signed-in people.
+   */
+  METRICS_TOKEN: z.preprocess(
+    emptyAsUnset,
+    z
+      .string()
+      .min(16, "expected at least 16 characters")
+      .max(200, "expected at most 200 characters")
+      .regex(/^[\x21-\x7e]+$/, "expected printable ASCII without spaces")
+      .optional(),
+  ),
   /** Milliseconds between simulator ticks. */
   SIM_TICK_MS: wholeNumber(1000, 5, 60_000, "milliseconds"),
   /** Simulated seconds per real second: 60 shows an hour of traffic in a minute. */
@@ -147,6 +162,9 @@ const envSchema = z.object({
 
 export type Env = z.infer<typeof envSchema>;
 
+/** Variables whose value an error message must never repeat: it would land in a log. */
+const SECRET_VARIABLES = new Set(["PULSE_ADMIN_PASSWORD", "PULSE_SESSION_SECRET", "METRICS_TOKEN", "DATABASE_URL"]);
+
 export class EnvError extends Error {
   override name = "EnvError";
 }
@@ -158,7 +176,8 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   const problems = result.error.issues.map((issue) => {
     const variable = String(issue.path[0] ?? "?");
     const given = source[variable];
-    return `${variable}: ${issue.message}${given === undefined ? "" : ` (got '${given}')`}`;
+    const shown = given === undefined || SECRET_VARIABLES.has(variable) ? "" : ` (got '${given}')`;
+    return `${variable}: ${issue.message}${shown}`;
   });
   throw new EnvError(`invalid configuration: ${problems.join("; ")}`);
 }

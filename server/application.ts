@@ -6,11 +6,7 @@ import { createHttpEdge } from "./http-edge";
 import { createDispatcher, type Dispatcher, type DispatcherOptions } from "./notifications/dispatcher";
 import { createPageAvailability } from "./page-availability";
 import { createRealtimeServer, type RealtimeDeps, type RealtimeServer } from "./realtime";
-import type { ApiErrorBody } from "@/lib/contracts/api";
-import { isDatabaseUnreachable } from "@/lib/db/unreachable";
-import { createLogger } from "@/lib/logger";
-
-const log = createLogger("http");
+import { createRequestListener } from "./request-pipeline";
 
 export interface ApplicationOptions {
   /** Next.js development mode (HMR) rather than the production build. */
@@ -70,26 +66,7 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
 
   const pages = createPageAvailability();
 
-  httpServer.on("request", (request, response) => {
-    // Host, method, path and body size are settled before anyone reads the request.
-    if (edge.handle(request, response)) return;
-    (async () => {
-      if (await pages.refuseWhileDown((request.url ?? "/").split("?", 1)[0]!, response)) return;
-      if (await options.gate.handleHttp(request, response)) return;
-      await handleRequest(request, response);
-    })().catch((error: unknown) => {
-      // The access gate looks display tokens up in the database: unreachable, that is a 503.
-      const unavailable = isDatabaseUnreachable(error);
-      if (unavailable) log.warn("database unreachable", { url: request.url?.slice(0, 200) });
-      else log.error("unhandled request error", { url: request.url?.slice(0, 200), error: error instanceof Error ? error.message : String(error) });
-      if (!response.headersSent) {
-        const body: ApiErrorBody = unavailable
-          ? { error: { code: "unavailable", message: "the database cannot be reached; try again shortly" } }
-          : { error: { code: "internal", message: "the server could not complete the request; the error is logged" } };
-        response.writeHead(unavailable ? 503 : 500, { "content-type": "application/json", "cache-control": "no-store" }).end(JSON.stringify(body));
-      }
-    });
-  });
+  httpServer.on("request", createRequestListener({ edge, gate: options.gate, pages, handle: handleRequest }));
 
   const realtime = createRealtimeServer(httpServer, { ...options.realtime, gate: options.gate, isAllowedHost: edge.isAllowedHost });
   const notifications = options.notifications === false ? undefined : createDispatcher(options.notifications);

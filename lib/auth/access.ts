@@ -145,3 +145,24 @@ export function localPath(next: unknown): string | null {
   if (/[\\\u0000-\u001f\u007f]/.test(next)) return null;
   return next;
 }
+
+/** Whether an address (as clientAddress gives it) is this machine's loopback. */
+export function isLoopbackAddress(address: string): boolean {
+  const plain = address.replace(/^::ffff:/i, "");
+  return plain === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(plain);
+}
+
+/**
+ * GET /metrics: a Prometheus server on this machine (loopback) or one holding METRICS_TOKEN
+ * scrapes without signing in; a signed-in person may read it too (any role: it holds counts, not
+ * data). Everyone else is refused, sign-in on or off: the figures describe the deployment itself.
+ */
+export function decideMetricsAccess(request: { address: string; bearerMatches: boolean; signedIn: boolean }): AccessDecision {
+  if (isLoopbackAddress(request.address) || request.bearerMatches || request.signedIn) return { allow: true };
+  return {
+    allow: false,
+    status: 401,
+    reason: "metrics are served to loopback, to a signed-in person, or with 'Authorization: Bearer <METRICS_TOKEN>'",
+    signIn: false,
+  };
+}

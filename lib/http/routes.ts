@@ -56,3 +56,41 @@ export function allowedMethods(route: ApiRoute): HttpMethod[] {
   methods.add("OPTIONS");
   return [...methods];
 }
+
+/**
+ * Prometheus metrics, served by the custom server itself (server/metrics-endpoint.ts) rather than
+ * by an app route: it must answer while Next.js or the database is in trouble.
+ */
+export const METRICS_PATH = "/metrics";
+
+/** Every page in app/ (Next's file-system patterns); lib/http/routes.test.ts checks them against the disk. */
+export const PAGE_ROUTES: readonly string[] = [
+  "/",
+  "/account",
+  "/admin/accounts",
+  "/admin/audit",
+  "/displays",
+  "/playlists",
+  "/signin",
+  "/wall",
+  "/wall/[slug]",
+];
+
+const compiledPages = PAGE_ROUTES.map((pattern) => ({
+  pattern,
+  regex: new RegExp(`^${pattern.replace(/\[[^\]]+\]/g, "[^/]+")}/?$`),
+}));
+
+/**
+ * The route template a path belongs to, for metric labels: an API or page pattern, /metrics,
+ * Next's static files, or "other". Never the raw path, whose values are unbounded.
+ */
+export function routeTemplate(pathname: string): string {
+  const api = matchApiRoute(pathname);
+  if (api) return api.pattern;
+  if (pathname === METRICS_PATH) return METRICS_PATH;
+  if (pathname.startsWith("/_next/static/")) return "/_next/static";
+  if (pathname.startsWith("/_next/")) return "/_next";
+  if (pathname === "/favicon.ico") return "/favicon.ico";
+  return compiledPages.find(({ regex }) => regex.test(pathname))?.pattern ?? "other";
+}

@@ -4,13 +4,14 @@ import path from "node:path";
 import type { SeriesFilter } from "@/lib/contracts/filters";
 import { MAX_SNAPSHOT_TICKS, type ServerInfo } from "@/lib/contracts/realtime";
 import { insertAlert, pruneAlerts, resolveOrphanedAlerts, updateAlert } from "@/lib/db/alerts";
-import { pruneDisplays, recordHeartbeat } from "@/lib/db/displays";
+import { listDisplays, pruneDisplays, recordHeartbeat } from "@/lib/db/displays";
 import { pruneRollups, upsertRollups } from "@/lib/db/rollups";
 import { pruneSessions } from "@/lib/db/sessions";
 import { ConnectionModel } from "@/lib/domain/simulator/model";
 import type { Incident } from "@/lib/domain/simulator/incidents";
 import type { Env } from "@/lib/env";
 import { createLogger } from "@/lib/logger";
+import { registerRealtimeProbe, metrics, ROOM_KINDS, type RoomKind, type ScreenState, type SocketClient } from "@/lib/observability/metrics";
 import { APP_VERSION } from "@/lib/version";
 import { AlertService } from "./alert-service";
 import { backfillHistory } from "./backfill";
@@ -22,6 +23,7 @@ import { createSocketSessions } from "./socket-sessions";
 import {
   attachStreamServer,
   createSocketServer,
+  roomKindOf,
   snapshotFor,
   type SocketLimits,
   type StreamIo,
@@ -80,6 +82,7 @@ export interface RealtimeDatabase {
   recordHeartbeat: typeof recordHeartbeat;
   pruneDisplays: typeof pruneDisplays;
   pruneSessions: typeof pruneSessions;
+  listDisplays: typeof listDisplays;
 }
 
 const POSTGRES: RealtimeDatabase = {
@@ -92,6 +95,7 @@ const POSTGRES: RealtimeDatabase = {
   recordHeartbeat,
   pruneDisplays,
   pruneSessions,
+  listDisplays,
 };
 
 /** What createRealtimeServer needs; the product, the integration tests and the benchmarks each pass theirs. */
@@ -171,7 +175,30 @@ function startRealtime(io: StreamIo, config: RealtimeConfig, buildId: string, db
   const stream = attachStreamServer(io, source, info, config.PULSE_AUTH === "on" ? { authorizeFilter } : {});
   const fleet = attachDisplayFleet(io, db.recordHeartbeat);
   const writer = new RollupWriter({ source, write: db.upsertRollups, flushMs: config.ROLLUP_FLUSH_MS });
-  const alerts = new AlertService(source, { insert: db.insertAlert, update: db.updateAlert }, stream.publishAlert);
+  const alerts = new AlertService(source, { insert: db.insertAlert, update: db.updateAlert }, (change, alert) => {
+    metrics.alertChanges.inc({ change, severity: alert.severity });
+    stream.publishAlert(change, alert);
+  });
+  const unregisterProbe = registerRealtimeProbe({
+    sockets: () => {
+      const counts: Record<SocketClient, number> = { account: 0, display: 0, anonymous: 0 };
+      for (const socket of io.sockets.sockets.values()) counts[socket.data.displayToken ? "display" : socket.data.sessionKey ? "account" : "anonymous"]++;
+      return counts;
+    },
+    subscriptions: () => {
+      const counts = Object.fromEntries(ROOM_KINDS.map((kind) => [kind, 0])) as Record<RoomKind, number>;
+      for (const socket of io.sockets.sockets.values()) if (socket.data.room) counts[roomKindOf(socket.data.room)]++;
+      return counts;
+    },
+    rollupBacklog: () => writer.pendingRows,
+    screens: async () => {
+      const counts: Record<ScreenState, number> = { live: 0, stale: 0, silent: 0 };
+      for (const display of await db.listDisplays({ nowMs: now(), buildId, connected: fleet.connected() })) {
+        counts[display.health === "silent" ? "silent" : display.connected && display.currentBuild ? "live" : "stale"]++;
+      }
+      return counts;
+    },
+  });
 
   source.start();
   writer.start();
@@ -215,6 +242,7 @@ function startRealtime(io: StreamIo, config: RealtimeConfig, buildId: string, db
     backfilled,
     stop: async () => {
       clearInterval(pruneTimer);
+      unregisterProbe();
       stopping.abort();
       source.stop();
       stream.close();

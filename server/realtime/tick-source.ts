@@ -4,6 +4,7 @@ import { backfillMinutes, type BackfilledMinute } from "@/lib/domain/simulator/b
 import { incidentEndMs, type Incident } from "@/lib/domain/simulator/incidents";
 import { RingBuffer } from "@/lib/domain/ring-buffer";
 import { createLogger } from "@/lib/logger";
+import { metrics } from "@/lib/observability/metrics";
 
 const log = createLogger("ticks");
 
@@ -122,6 +123,8 @@ export class TickSource {
     const from = Math.max(this.lastSeq + 1, dueSeq - this.buffer.capacity + 1);
     if (from > this.lastSeq + 1) log.warn("event loop stalled; skipping ticks", { skipped: from - this.lastSeq - 1 });
     for (let seq = from; seq <= dueSeq; seq++) {
+      metrics.tickLateness.observe(Math.max(0, this.now() - dueAt(this.clock, seq)) / 1000);
+      metrics.ticks.inc();
       const tick = this.produce(seq);
       this.buffer.push(tick);
       this.lastSeq = seq;
