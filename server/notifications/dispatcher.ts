@@ -7,6 +7,7 @@ import {
 } from "@/lib/db/notifications";
 import { retryDelayMs } from "@/lib/domain/notifications";
 import { createLogger } from "@/lib/logger";
+import { metrics } from "@/lib/observability/metrics";
 import { buildRequest, refusalOf, type OutgoingRequest } from "./channels";
 
 const log = createLogger("notifications");
@@ -134,15 +135,15 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     const fields = { id: row.id, contactPoint: target.id, name: target.name, kind: target.kind, event: row.event, attempt: row.attempts };
     try {
       if (failure === null) {
-        // Metrics (lead): notifications sent, by kind.
         await store.markSent(row.id);
+        metrics.notifications.inc({ kind: target.kind, outcome: "sent" });
         log.info("notification sent", fields);
       } else if (row.attempts >= options.maxAttempts) {
-        // Metrics (lead): notifications failed (dead-lettered), by kind.
         await store.markFailed(row.id, failure, null);
+        metrics.notifications.inc({ kind: target.kind, outcome: "failed" });
         log.warn("notification dead-lettered after its last try", { ...fields, error: failure });
       } else {
-        // Metrics (lead): notifications retrying, by kind.
+        metrics.notifications.inc({ kind: target.kind, outcome: "retrying" });
         const delay = retryDelayMs(row.attempts, options.backoffBaseMs, options.backoffMaxMs ?? DEFAULT_BACKOFF_MAX_MS, options.random);
         await store.markFailed(row.id, failure, now() + delay);
         log.warn("notification failed; will retry", { ...fields, retryInMs: delay, error: failure });
