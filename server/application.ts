@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import next from "next";
 import type { AccessGate } from "./access-gate";
 import { createHttpEdge } from "./http-edge";
+import { startMqttIngest, type MqttIngest, type MqttIngestOptions } from "./ingest/mqtt";
 import { createPageAvailability } from "./page-availability";
 import { createRealtimeServer, type RealtimeDeps, type RealtimeServer } from "./realtime";
 import type { ApiErrorBody } from "@/lib/contracts/api";
@@ -25,14 +26,18 @@ export interface ApplicationOptions {
   frameAncestors?: readonly string[];
   /** The live stream's configuration; the gate and the Host allow-list above guard its sockets too. */
   realtime: Pick<RealtimeDeps, "config" | "buildId">;
+  /** MQTT_URL set: subscribe to the broker for measured samples once listening. */
+  mqtt?: MqttIngestOptions;
 }
 
 export interface Application {
   httpServer: HttpServer;
   realtime: RealtimeServer;
+  /** The MQTT subscriber, once listening (when configured). */
+  mqtt(): MqttIngest | undefined;
   /** Starts listening; resolves with the bound port (useful with port 0). */
   listen(): Promise<number>;
-  /** Stops accepting connections, closes every open socket and HTTP connection, then flushes the live stream. */
+  /** Stops the MQTT subscriber, stops accepting connections, closes every open socket and HTTP connection, then flushes the live stream. */
   close(): Promise<void>;
 }
 
@@ -83,19 +88,26 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
   });
 
   const realtime = createRealtimeServer(httpServer, { ...options.realtime, gate: options.gate, isAllowedHost: edge.isAllowedHost });
+  let mqttIngest: MqttIngest | undefined;
 
   return {
     httpServer,
     realtime,
+    mqtt: () => mqttIngest,
     listen: () =>
       new Promise((resolve, reject) => {
         httpServer.once("error", reject);
         httpServer.listen(options.port, options.hostname, () => {
           httpServer.off("error", reject);
+          // Samples from the broker go to the live stream, so it starts once the stream runs.
+          if (options.mqtt) mqttIngest = startMqttIngest(options.mqtt);
           resolve((httpServer.address() as AddressInfo).port);
         });
       }),
     close: async () => {
+      // First, while the database and the stream still take samples: a message being stored
+      // finishes (and is acknowledged); later ones stay with the broker for the next start.
+      await mqttIngest?.close();
       await realtime.close();
       await nextApp.close();
     },

@@ -10,6 +10,7 @@ import { APP_VERSION } from "@/lib/version";
 import { createAccessGate } from "./access-gate";
 import { createApplication } from "./application";
 import { provideDatabase } from "./database";
+import { defaultMqttClientId } from "./ingest/mqtt";
 import { Lifecycle } from "./lifecycle";
 import { readBuildId } from "./realtime";
 
@@ -91,8 +92,17 @@ async function start(env: Env, lifecycle: Lifecycle, stop: (reason: string, exit
     allowedHosts: env.PULSE_ALLOWED_HOSTS,
     frameAncestors: env.PULSE_FRAME_ANCESTORS,
     realtime: { config: env, buildId: readBuildId(process.cwd(), env.NODE_ENV === "development") },
+    mqtt: env.MQTT_URL
+      ? {
+          url: env.MQTT_URL,
+          username: env.MQTT_USERNAME,
+          password: env.MQTT_PASSWORD,
+          clientId: env.MQTT_CLIENT_ID ?? defaultMqttClientId(env.PORT),
+          topicPrefix: env.MQTT_TOPIC_PREFIX,
+        }
+      : undefined,
   });
-  // Closes the sockets first, then flushes rollups and alerts, then Next.js.
+  // Stops MQTT ingest first, then closes the sockets, flushes rollups and alerts, then Next.js.
   lifecycle.onShutdown("http, sockets and live stream (flush rollups and alerts)", () => application.close());
   if (lifecycle.isStopping) return;
 

@@ -4,6 +4,7 @@ import { MAX_SAMPLE_CONNECTIONS } from "@/lib/contracts/ingest";
 import { checkInfluxLines, fromMilliseconds, type Precision } from "./influx";
 import { checkJsonBatch, parseIsoInstant } from "./json-batch";
 import { pointLines } from "./line-protocol";
+import { checkMqttMessage } from "./mqtt";
 import { instantProblem, operatorsOutsideScope, type IngestClock } from "./samples";
 
 const NOW = Date.UTC(2026, 10, 26, 9, 0, 0);
@@ -151,5 +152,32 @@ describe("operatorsOutsideScope", () => {
   it("names the operators a limited key may not write; an unlimited key may write all", () => {
     expect(operatorsOutsideScope([sample("china-mobile"), sample("china-unicom"), sample("china-unicom")], ["china-mobile"])).toEqual(["china-unicom"]);
     expect(operatorsOutsideScope([sample("china-unicom")], [])).toEqual([]);
+  });
+});
+
+describe("checkMqttMessage", () => {
+  const bytes = (text: string) => new TextEncoder().encode(text);
+  const check = (topic: string, payload: string) => checkMqttMessage(topic, bytes(payload), "m2m", clock);
+
+  it("reads a bare number (measured on arrival) and JSON with or without at", () => {
+    expect(check("m2m/china-mobile/energy/connections", "9512345")).toEqual({ sample: { operator: "china-mobile", sector: "energy", connections: 9_512_345, atMs: NOW } });
+    expect(check("m2m/china-unicom/retail/connections", '{"connections": 12, "at": "2026-11-26T16:59:00+08:00"}')).toEqual({
+      sample: { operator: "china-unicom", sector: "retail", connections: 12, atMs: NOW - 60_000 },
+    });
+    expect(check("m2m/china-unicom/retail/connections", `{"connections": 12, "at": ${NOW - 1000}}`)).toMatchObject({ sample: { atMs: NOW - 1000 } });
+  });
+
+  it("tells malformed messages from refused samples", () => {
+    expect(check("m2m/china-mobile/energy/connections", "lots")).toMatchObject({ malformed: true });
+    expect(check("m2m/china-mobile/energy/status", "1")).toMatchObject({ malformed: true });
+    expect(check("m2m/china-mobile/energy/connections", "x".repeat(2000))).toMatchObject({ malformed: true, reason: expect.stringContaining("larger than") });
+    expect(check("m2m/china-mobile/energy/connections", '{"connections": "5"}')).toMatchObject({ malformed: true });
+    expect(check("m2m/china-mobile/mining/connections", "1")).toMatchObject({ malformed: false, reason: expect.stringContaining("unknown sector") });
+    expect(check("m2m/china-mobile/energy/connections", "-1")).toMatchObject({ malformed: false });
+    expect(check("m2m/china-mobile/energy/connections", `{"connections": 1, "at": ${NOW + 3_600_000}}`)).toMatchObject({ malformed: false, reason: expect.stringContaining("in the future") });
+  });
+
+  it("never throws on arbitrary topics and payloads", () => {
+    fc.assert(fc.property(fc.string({ maxLength: 80 }), fc.uint8Array({ maxLength: 200 }), (topic, payload) => void checkMqttMessage(topic, payload, "m2m", clock)));
   });
 });
