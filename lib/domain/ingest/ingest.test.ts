@@ -5,6 +5,7 @@ import { checkInfluxLines, fromMilliseconds, type Precision } from "./influx";
 import { checkJsonBatch, parseIsoInstant } from "./json-batch";
 import { pointLines } from "./line-protocol";
 import { checkMqttMessage } from "./mqtt";
+import { parseCsvFeed, parseLineProtocolFeed, planReplay, retryDelayMs } from "./replay";
 import { instantProblem, operatorsOutsideScope, type IngestClock } from "./samples";
 
 const NOW = Date.UTC(2026, 10, 26, 9, 0, 0);
@@ -179,5 +180,43 @@ describe("checkMqttMessage", () => {
 
   it("never throws on arbitrary topics and payloads", () => {
     fc.assert(fc.property(fc.string({ maxLength: 80 }), fc.uint8Array({ maxLength: 200 }), (topic, payload) => void checkMqttMessage(topic, payload, "m2m", clock)));
+  });
+});
+
+describe("replay planning", () => {
+  const csv = [
+    "operator,sector,connections,at",
+    "china-mobile,energy,100,2026-11-26T08:00:00Z",
+    "china-unicom,energy,50,2026-11-26T08:00:00Z",
+    "china-mobile,energy,101,2026-11-26T08:01:00Z",
+  ].join("\n");
+
+  it("reads CSV and line-protocol feeds alike, and names the line it cannot read", () => {
+    const fromCsv = parseCsvFeed(csv);
+    const lp = fromCsv.map((s) => `m2m_connections,operator=${s.operator},sector=${s.sector} value=${s.connections}i ${BigInt(s.atMs) * 1_000_000n}`).join("\n");
+    expect(parseLineProtocolFeed(lp)).toEqual(fromCsv);
+    expect(fromCsv[2]).toEqual({ operator: "china-mobile", sector: "energy", connections: 101, atMs: Date.UTC(2026, 10, 26, 8, 1) });
+    expect(() => parseCsvFeed(`${csv}\nchina-mobile,mining,1,0`)).toThrow("line 5: unknown sector");
+    expect(() => parseCsvFeed("operator,sector,at\n")).toThrow("no 'connections' column");
+  });
+
+  it("restamps the first sample to the start and later ones at (at − first) / speed, batching what falls due together", () => {
+    const plan = planReplay(parseCsvFeed(csv), 1_000_000, 60);
+    expect(plan.map((batch) => [batch.dueMs, batch.samples.map((sample) => sample.connections)])).toEqual([
+      [1_000_000, [100, 50]],
+      [1_001_000, [101]],
+    ]);
+    expect(plan[1]!.samples[0]!.atMs).toBe(1_001_000);
+    expect(planReplay(parseCsvFeed(csv), 0, 1, 1).map((batch) => batch.samples.length)).toEqual([1, 1, 1]);
+  });
+
+  it("retries 5xx, 429 (after Retry-After) and network failures with backoff, never other 4xx", () => {
+    expect(retryDelayMs(1, 503, null)).toBe(500);
+    expect(retryDelayMs(3, null, null)).toBe(2000);
+    expect(retryDelayMs(2, 429, "7")).toBe(7000);
+    expect(retryDelayMs(1, 400, null)).toBeNull();
+    expect(retryDelayMs(1, 401, null)).toBeNull();
+    expect(retryDelayMs(20, 503, null)).toBeNull();
+    expect(retryDelayMs(7, 500, null)).toBeLessThanOrEqual(30_000);
   });
 });
