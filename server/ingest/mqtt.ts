@@ -21,7 +21,7 @@ export interface MqttIngestOptions {
 }
 
 export interface MqttIngestStats {
-  /** Messages taken in (each acknowledged to the broker once handled). */
+  /** Messages handled: their batch stored (or refused for good) and acknowledged. */
   received: number;
   /** Samples newly stored. */
   stored: number;
@@ -31,7 +31,7 @@ export interface MqttIngestStats {
   malformed: number;
   /** Readable messages refused: unknown series, count out of range, outside the window. */
   refused: number;
-  /** Messages whose store failed (the database was down): not acknowledged, redelivered after a reconnect. */
+  /** Messages whose batch failed to store (the database was down): not acknowledged, redelivered after a reconnect. */
   storeFailures: number;
   /** Connections made (the first and every reconnection). */
   connects: number;
@@ -62,14 +62,37 @@ export function redactedBrokerUrl(url: string): string {
   }
 }
 
+/** A batch is stored when it holds this many messages, or this long after its first one arrived. */
+export const MQTT_BATCH_MAX = 500;
+export const MQTT_BATCH_WAIT_MS = 50;
 /**
- * Subscribes (QoS 1) to `<prefix>/+/+/connections` with a persistent session, and stores each
- * message before acknowledging it: mqtt.js sends the PUBACK only when `handleMessage` calls back,
- * so a message is acknowledged after its sample is committed (or found a duplicate, or refused
- * for good). A store that fails is not acknowledged and the connection is dropped, so the broker
- * redelivers it on the reconnection. mqtt.js hands messages over one at a time (the next one
- * only after the callback), so each message is one transaction: enough for device fleets that
- * publish every minute; high-rate feeds should use HTTP batches.
+ * QoS 1 messages the broker may have in flight to this client unacknowledged (MQTT 5 Receive
+ * Maximum): it bounds what a batch and the flushes waiting behind it can hold in memory.
+ */
+export const MQTT_RECEIVE_MAXIMUM = 2_000;
+
+// Passed to mqtt.js's handleMessage callback to withhold its automatic PUBACK (see below).
+const ACK_LATER = new Error("acknowledged after the batch is stored");
+
+interface PendingMessage {
+  packet: IPublishPacket;
+  /** The connection it came on: an acknowledgement goes on that connection or not at all. */
+  connection: number;
+}
+
+/**
+ * Subscribes (QoS 1) to `<prefix>/+/+/connections` with a persistent session, and acknowledges
+ * each message only once its sample is committed (or found a duplicate, or refused for good):
+ *
+ * mqtt.js sends the PUBACK when `handleMessage` calls back, and hands over the next message only
+ * then, which would make every message a transaction of its own. So messages are gathered into
+ * batches (up to MQTT_BATCH_MAX or MQTT_BATCH_WAIT_MS); handleMessage calls back with an error,
+ * which makes mqtt.js move on without acknowledging, and the PUBACKs of a batch are sent after its
+ * commit through mqtt.js's own packet writer (`_sendPacket`, the one it uses itself; mqtt.js has
+ * no public manual acknowledgement). A batch that fails to store is not acknowledged and the
+ * connection is dropped, so the broker redelivers it on the next connection; acknowledgements
+ * for messages of an earlier connection are never sent (their ids belong to that connection:
+ * the broker redelivers those, and the repeats are stored once).
  */
 export function startMqttIngest(options: MqttIngestOptions): MqttIngest {
   const counts: MqttIngestStats = { received: 0, stored: 0, duplicates: 0, malformed: 0, refused: 0, storeFailures: 0, connects: 0 };
@@ -87,7 +110,7 @@ export function startMqttIngest(options: MqttIngestOptions): MqttIngest {
     clientId: options.clientId,
     clean: false,
     protocolVersion: 5,
-    properties: { sessionExpiryInterval: options.sessionExpirySeconds ?? 86_400 },
+    properties: { sessionExpiryInterval: options.sessionExpirySeconds ?? 86_400, receiveMaximum: MQTT_RECEIVE_MAXIMUM },
     username: options.username,
     password: options.password,
     reconnectPeriod: options.reconnectPeriodMs ?? 2_000,
@@ -96,13 +119,19 @@ export function startMqttIngest(options: MqttIngestOptions): MqttIngest {
   });
   const filter = mqttTopicFilter(options.topicPrefix);
   const where = redactedBrokerUrl(options.url);
+  const sendPacket = (packet: { cmd: "puback"; messageId: number; reasonCode: number }) =>
+    (client as unknown as { _sendPacket(packet: object, callback?: (error?: Error) => void): void })._sendPacket(packet, (error) => {
+      if (error) warn("mqtt acknowledgement not sent", "puback", { error: error.message });
+    });
 
+  let connection = 0;
   let subscribedNow: Promise<void>;
   let markSubscribed: () => void = () => {};
   const awaitSubscription = () => (subscribedNow = new Promise((resolve) => (markSubscribed = resolve)));
   awaitSubscription();
 
   client.on("connect", (connack) => {
+    connection++;
     counts.connects++;
     log.info("connected to the MQTT broker", { broker: where, clientId: options.clientId, sessionPresent: connack.sessionPresent });
     // With the session kept, the broker still has the subscription; subscribing again is harmless.
@@ -115,39 +144,72 @@ export function startMqttIngest(options: MqttIngestOptions): MqttIngest {
       else markSubscribed();
     });
   });
-  client.on("close", () => awaitSubscription());
+  client.on("close", () => {
+    connection++;
+    awaitSubscription();
+  });
   client.on("reconnect", () => log.debug("reconnecting to the MQTT broker", { broker: where }));
   // mqtt.js reconnects by itself; an error must only be logged, never thrown (an unhandled
   // 'error' event would end the process).
   client.on("error", (error) => warn("mqtt client error", error.message, { broker: where, error: error.message }));
 
-  async function handle(packet: IPublishPacket): Promise<void> {
-    counts.received++;
-    const payload = typeof packet.payload === "string" ? new TextEncoder().encode(packet.payload) : packet.payload;
+  let batch: PendingMessage[] = [];
+  let batchTimer: NodeJS.Timeout | undefined;
+  // Batches are stored one after another, in arrival order.
+  let flushing: Promise<void> = Promise.resolve();
+
+  async function store(messages: readonly PendingMessage[]): Promise<void> {
     const clock = ingestClock();
-    const checked = checkMqttMessage(packet.topic, payload, options.topicPrefix, clock);
-    if ("reason" in checked) {
+    const samples = [];
+    for (const { packet } of messages) {
+      const payload = typeof packet.payload === "string" ? new TextEncoder().encode(packet.payload) : packet.payload;
+      const checked = checkMqttMessage(packet.topic, payload, options.topicPrefix, clock);
+      if ("sample" in checked) {
+        samples.push(checked.sample);
+        continue;
+      }
       if (checked.malformed) counts.malformed++;
       else counts.refused++;
       warn(checked.malformed ? "malformed mqtt message" : "mqtt sample refused", packet.topic, { topic: packet.topic.slice(0, 200), reason: checked.reason });
+    }
+    try {
+      // The same (series, instant) twice in a batch is one sample: storeSamples counts the repeat.
+      const outcome = await ingestSamples({ samples, duplicates: 0 }, "mqtt", clock);
+      counts.stored += outcome.stored.length;
+      counts.duplicates += outcome.duplicates;
+      counts.received += messages.length;
+    } catch (error) {
+      counts.storeFailures += messages.length;
+      warn("mqtt batch not stored; dropping the connection so the broker redelivers it", "store", { messages: messages.length, error: error instanceof Error ? error.message : String(error) });
+      client.stream?.destroy();
       return;
     }
-    const outcome = await ingestSamples({ samples: [checked.sample], duplicates: 0 }, "mqtt", clock);
-    counts.stored += outcome.stored.length;
-    counts.duplicates += outcome.duplicates;
+    for (const { packet, connection: receivedOn } of messages) {
+      if (packet.qos > 0 && packet.messageId !== undefined && receivedOn === connection && client.connected) sendPacket({ cmd: "puback", messageId: packet.messageId, reasonCode: 0 });
+    }
+  }
+
+  function flush(): void {
+    clearTimeout(batchTimer);
+    batchTimer = undefined;
+    if (batch.length === 0) return;
+    const messages = batch;
+    batch = [];
+    flushing = flushing
+      .then(() => store(messages))
+      .catch((error: unknown) => {
+        // Never leave the chain rejected: every later batch would wait behind it for good.
+        warn("mqtt batch failed", "batch", { error: error instanceof Error ? error.message : String(error) });
+        client.stream?.destroy();
+      });
   }
 
   client.handleMessage = (packet, callback) => {
-    handle(packet).then(
-      () => callback(),
-      (error: unknown) => {
-        counts.storeFailures++;
-        warn("mqtt sample not stored; dropping the connection so the broker redelivers it", "store", { error: error instanceof Error ? error.message : String(error) });
-        // An error to the callback withholds the PUBACK; the broker resends on the next connection.
-        callback(error instanceof Error ? error : new Error(String(error)));
-        client.stream?.destroy();
-      },
-    );
+    batch.push({ packet, connection });
+    if (batch.length >= MQTT_BATCH_MAX) flush();
+    else batchTimer ??= setTimeout(flush, MQTT_BATCH_WAIT_MS);
+    // QoS 0 has nothing to acknowledge; for QoS 1 the error withholds mqtt.js's own PUBACK.
+    callback(packet.qos > 0 ? ACK_LATER : undefined);
   };
 
   log.info("MQTT ingest starting", { broker: where, topic: filter, clientId: options.clientId });
@@ -157,6 +219,9 @@ export function startMqttIngest(options: MqttIngestOptions): MqttIngest {
     subscribed: () => subscribedNow,
     close: async () => {
       clearInterval(summary);
+      // What has arrived is stored and acknowledged before the connection ends.
+      flush();
+      await flushing;
       await client.endAsync();
     },
   };

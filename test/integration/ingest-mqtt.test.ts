@@ -4,6 +4,7 @@ import { once } from "node:events";
 import mqtt from "mqtt";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { StoredSample } from "@/lib/contracts/ingest";
+import { closeDatabase, createDatabase, installDatabase, type Database } from "@/lib/db/client";
 import { registerRealtime, type RealtimeHandle } from "@/server/realtime/registry";
 import { startMqttIngest, type MqttIngest } from "@/server/ingest/mqtt";
 import { openSeededDatabase } from "../support/database";
@@ -16,13 +17,14 @@ const SHARED_BROKER = process.env.MQTT_TEST_URL ?? "mqtt://127.0.0.1:1883";
 const MOSQUITTO = process.env.MOSQUITTO_BIN ?? "/usr/sbin/mosquitto";
 
 let url = "";
+let database: Database;
 let close: () => Promise<void>;
 const handedToStream: StoredSample[][] = [];
 const ingests: MqttIngest[] = [];
 const brokers: ChildProcess[] = [];
 
 beforeAll(async () => {
-  ({ url, close } = await openSeededDatabase());
+  ({ url, database, close } = await openSeededDatabase());
   // Only the seam the ingest path calls: it must see each sample already committed.
   registerRealtime({
     currentInstant: () => Date.now(),
@@ -135,5 +137,29 @@ describe("MQTT ingest", () => {
     await eventually("the message after the restart stored", () => ingest.stats().stored === 2 || undefined);
     const rows = (await rowsUnder(since)).filter((row) => row.sector_slug === "healthcare" && row.operator_slug === "china-mobile");
     expect(rows.map((row) => row.connections)).toEqual([100, 101]);
+  });
+
+  it("acknowledges nothing it could not store: with the database down the broker keeps the message and redelivers it", { timeout: 60_000 }, async () => {
+    const port = await freePort();
+    const brokerUrl = `mqtt://127.0.0.1:${port}`;
+    await startBroker(port);
+    const since = Math.floor(Date.now() / 60_000) * 60_000 - 30 * 60_000;
+    const ingest = ingestTo(brokerUrl, "m2m", `pulse-test-down-${randomBytes(4).toString("hex")}`);
+    await ingest.subscribed();
+    // Nothing listens on port 1: every query fails as with a database that went away.
+    const unreachable = createDatabase("postgresql://postgres@127.0.0.1:1/nothing", "external");
+    installDatabase(unreachable);
+    try {
+      await publish(brokerUrl, [["m2m/china-unicom/education/connections", JSON.stringify({ connections: 555, at: since })]]);
+      await eventually("the store failing", () => ingest.stats().storeFailures >= 1 || undefined);
+    } finally {
+      installDatabase(database);
+      await closeDatabase(unreachable);
+    }
+    // Not acknowledged, so the broker resends it on the reconnection, and now it is stored.
+    await eventually("the redelivered message stored", () => ingest.stats().stored === 1 || undefined, 20_000);
+    expect(ingest.stats().connects).toBeGreaterThanOrEqual(2);
+    const rows = (await rowsUnder(since)).filter((row) => row.connections === 555);
+    expect(rows).toHaveLength(1);
   });
 });
