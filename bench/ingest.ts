@@ -1,5 +1,5 @@
 /**
- * npm run build && npm run bench:ingest [-- --seconds 20 --clients 4 --batch 1000 --mqtt-messages 3000 --record]
+ * npm run build && npm run bench:ingest [-- --seconds 20 --clients 2 --batch 1000 --mqtt-messages 3000 --record]
  *
  * Measures ingest as issue #11 asks, against the built server (dist/server.js) on a throwaway
  * database:
@@ -31,7 +31,7 @@ import { benchPort, writeResult } from "./settings";
 const { values: options } = parseArgs({
   options: {
     seconds: { type: "string", default: "20" },
-    clients: { type: "string", default: "4" },
+    clients: { type: "string", default: "2" },
     batch: { type: "string", default: "1000" },
     "mqtt-messages": { type: "string", default: "3000" },
     record: { type: "boolean", default: false },
