@@ -98,4 +98,40 @@ test.describe("ingest into a real server process", () => {
     expect(code).toBe(1);
     expect(stderr).toContain("after 1 attempt(s): 401: this ingest key is not valid or has been revoked");
   });
+
+  test("an operator makes a key at /admin/ingest-keys (in Chinese), sees it once, and revoking it refuses its next write", async ({ page, context }) => {
+    const cookie = await signIn(server!.url);
+    const [name, value] = cookie.split("=") as [string, string];
+    await context.addCookies([{ name, value, url: server!.url }]);
+    page.on("dialog", (dialog) => void dialog.accept());
+    await page.goto(`${server!.url}/admin/ingest-keys?lang=zh`);
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("数据接入密钥");
+    await page.getByLabel("密钥名称").fill("浏览器里建的");
+    await page.getByLabel("中国移动").check();
+    await page.getByRole("button", { name: "新建密钥" }).click();
+    const shown = page.locator("[data-new-ingest-key]");
+    await expect(shown).toContainText("只显示一次");
+    const key = /pulse_ik_[A-Za-z0-9_-]+/.exec((await shown.textContent()) ?? "")?.[0];
+    expect(key).toBeDefined();
+    const row = page.locator("tr", { hasText: "浏览器里建的" });
+    await expect(row).toContainText("中国移动");
+    await expect(row).toContainText("有效");
+
+    const write = () =>
+      fetch(`${server!.url}/api/ingest`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
+        body: JSON.stringify({ samples: [{ operator: "china-mobile", sector: "retail", connections: 1, at: Date.now() - 5_000 }] }),
+      });
+    expect((await write()).status).toBe(202);
+    await row.getByRole("button", { name: "吊销" }).click();
+    await expect(row).toContainText("吊销");
+    await expect(row.getByRole("button", { name: "吊销" })).toHaveCount(0);
+    expect((await write()).status).toBe(401);
+
+    // Shown once: a fresh load lists the key, never its secret.
+    await page.reload();
+    await expect(page.locator("tr", { hasText: "浏览器里建的" })).toBeVisible();
+    await expect(page.locator("body")).not.toContainText(key!);
+  });
 });
