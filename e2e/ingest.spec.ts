@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { once } from "node:events";
+import AxeBuilder from "@axe-core/playwright";
 import { expect, test } from "@playwright/test";
 import { OPERATOR_SLUGS, SECTOR_SLUGS } from "@/lib/contracts/catalog";
 import { createdIngestKeySchema, ingestAnswerSchema } from "@/lib/contracts/ingest";
@@ -106,6 +107,7 @@ test.describe("ingest into a real server process", () => {
     page.on("dialog", (dialog) => void dialog.accept());
     await page.goto(`${server!.url}/admin/ingest-keys?lang=zh`);
     await expect(page.getByRole("heading", { level: 1 })).toHaveText("数据接入密钥");
+    expect((await new AxeBuilder({ page }).analyze()).violations.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(" ")).join(", ")}`)).toEqual([]);
     await page.getByLabel("密钥名称").fill("浏览器里建的");
     await page.getByLabel("中国移动").check();
     await page.getByRole("button", { name: "新建密钥" }).click();

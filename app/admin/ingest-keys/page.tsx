@@ -17,7 +17,9 @@ export default async function IngestKeysPage({ searchParams }: { searchParams: P
   if (!account || !roleAllows(account.role, "operator")) redirect(`/signin?next=${encodeURIComponent(`/admin/ingest-keys${lang === "en" ? "" : `?lang=${lang}`}`)}`);
   return (
     <AdminShell title={MESSAGES[lang].admin.ingestKeys.title} lang={lang} path="/admin/ingest-keys">
-      <IngestKeysEditor lang={lang} />
+      <main>
+        <IngestKeysEditor lang={lang} />
+      </main>
     </AdminShell>
   );
 }
