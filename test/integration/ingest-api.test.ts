@@ -6,6 +6,7 @@ import { POST as postJson } from "@/app/api/ingest/route";
 import { apiErrorBodySchema } from "@/lib/contracts/api";
 import { createdIngestKeySchema, ingestAnswerSchema, ingestKeysResponseSchema } from "@/lib/contracts/ingest";
 import { listAudit } from "@/lib/db/audit";
+import { closeDatabase, createDatabase, installDatabase, type Database } from "@/lib/db/client";
 import { signedInAccount } from "../support/accounts";
 import { openSeededDatabase } from "../support/database";
 import { withClient } from "../support/pg-client";
@@ -14,11 +15,12 @@ import { withClient } from "../support/pg-client";
 process.env.INGEST_REQUESTS_PER_KEY_PER_SECOND = "20";
 
 let url = "";
+let database: Database;
 let close: () => Promise<void>;
 let operatorCookie = "";
 
 beforeAll(async () => {
-  ({ url, close } = await openSeededDatabase());
+  ({ url, database, close } = await openSeededDatabase());
   ({ cookie: operatorCookie } = await signedInAccount("operator"));
 });
 afterAll(async () => close());
@@ -168,6 +170,21 @@ describe("POST /api/ingest (JSON)", () => {
     expect(anonymous.status).toBe(401);
     const { cookie } = await signedInAccount("viewer");
     expect((await listKeys(new Request("http://localhost/api/ingest-keys", { headers: { cookie } }), undefined)).status).toBe(403);
+  });
+
+  it("answers 503 while the database cannot be reached, so the sender retries", async () => {
+    const { secret } = await newKey();
+    // Nothing listens on port 1: every query fails as with a database that went away.
+    const unreachable = createDatabase("postgresql://postgres@127.0.0.1:1/nothing", "external");
+    installDatabase(unreachable);
+    try {
+      const response = await sendJson(secret, { samples: [sample(freshMinute())] });
+      expect(response.status).toBe(503);
+      expect((await errorOf(response)).code).toBe("unavailable");
+    } finally {
+      installDatabase(database);
+      await closeDatabase(unreachable);
+    }
   });
 
   it("answers 429 with Retry-After when one key sends too fast", async () => {
