@@ -82,6 +82,8 @@ const envSchema = z.object({
   INGEST_LATE_WINDOW_MINUTES: wholeNumber(1440, 1, 60 * 24 * 31, "minutes"),
   /** How far ahead of this server's clock a sample may be (the sender's clock skew). */
   INGEST_MAX_SKEW_SECONDS: wholeNumber(30, 0, 3600, "seconds"),
+  /** HTTP ingest requests one key may make per second (each up to 5,000 samples); more get 429 with Retry-After. */
+  INGEST_REQUESTS_PER_KEY_PER_SECOND: wholeNumber(50, 1, 100_000, "requests"),
   /** A measured series with no sample for this long shows as stale (its last value held). */
   MEASURED_STALE_SECONDS: wholeNumber(180, 1, 86_400, "seconds"),
   /** A stale series with no sample for this long goes back to the simulator (or to no data). */
@@ -91,6 +93,11 @@ const envSchema = z.object({
   /** This server's own credentials at the broker (the broker authenticates devices, not this server). */
   MQTT_USERNAME: z.preprocess(emptyAsUnset, z.string().max(256).optional()),
   MQTT_PASSWORD: z.preprocess(emptyAsUnset, z.string().max(1024).optional()),
+  /**
+   * This server's MQTT client id: fixed, so that its persistent session (and the QoS 1 messages
+   * queued for it while it was away) survives a restart. Unset: `m2m-pulse-<host name>-<PORT>`.
+   */
+  MQTT_CLIENT_ID: z.preprocess(emptyAsUnset, z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, "expected 1–64 letters, digits, _, . or -").optional()),
   /** Topics subscribed: `<prefix>/<operator>/<sector>/connections`. */
   MQTT_TOPIC_PREFIX: z.preprocess(emptyAsUnset, z.string().regex(/^[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)*$/, "expected topic levels of letters, digits, _ or -, separated by /").default("m2m")),
   /**

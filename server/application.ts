@@ -4,6 +4,7 @@ import next from "next";
 import type { AccessGate } from "./access-gate";
 import { createHttpEdge } from "./http-edge";
 import { createDispatcher, type Dispatcher, type DispatcherOptions } from "./notifications/dispatcher";
+import { startMqttIngest, type MqttIngest, type MqttIngestOptions } from "./ingest/mqtt";
 import { createPageAvailability } from "./page-availability";
 import { createRealtimeServer, type RealtimeDeps, type RealtimeServer } from "./realtime";
 import { createRequestListener } from "./request-pipeline";
@@ -24,6 +25,8 @@ export interface ApplicationOptions {
   realtime: Pick<RealtimeDeps, "config" | "buildId">;
   /** The notification dispatcher's settings (NOTIFY_*); false: this process sends no notifications. */
   notifications: DispatcherOptions | false;
+  /** MQTT_URL set: subscribe to the broker for measured samples once listening. */
+  mqtt?: MqttIngestOptions;
 }
 
 export interface Application {
@@ -31,12 +34,15 @@ export interface Application {
   realtime: RealtimeServer;
   /** Sends the notification outbox in the background; undefined when turned off. */
   notifications: Dispatcher | undefined;
+  /** The MQTT subscriber, once listening (when configured). */
+  mqtt(): MqttIngest | undefined;
   /** Starts listening; resolves with the bound port (useful with port 0). */
   listen(): Promise<number>;
   /**
-   * Stops accepting connections, closes every open socket and HTTP connection, flushes the live
-   * stream (its last alerts queue their notifications), then lets the requests of the notification
-   * dispatcher in flight finish; what is still queued stays in the outbox for the next start.
+   * Stops the MQTT subscriber, stops accepting connections, closes every open socket and HTTP
+   * connection, flushes the live stream (its last alerts queue their notifications), then lets the
+   * requests of the notification dispatcher in flight finish; what is still queued stays in the
+   * outbox for the next start.
    */
   close(): Promise<void>;
 }
@@ -71,20 +77,27 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
   const realtime = createRealtimeServer(httpServer, { ...options.realtime, gate: options.gate, isAllowedHost: edge.isAllowedHost });
   const notifications = options.notifications === false ? undefined : createDispatcher(options.notifications);
   notifications?.start();
+  let mqttIngest: MqttIngest | undefined;
 
   return {
     httpServer,
     realtime,
     notifications,
+    mqtt: () => mqttIngest,
     listen: () =>
       new Promise((resolve, reject) => {
         httpServer.once("error", reject);
         httpServer.listen(options.port, options.hostname, () => {
           httpServer.off("error", reject);
+          // Samples from the broker go to the live stream, so it starts once the stream runs.
+          if (options.mqtt) mqttIngest = startMqttIngest(options.mqtt);
           resolve((httpServer.address() as AddressInfo).port);
         });
       }),
     close: async () => {
+      // First, while the database and the stream still take samples: a message being stored
+      // finishes (and is acknowledged); later ones stay with the broker for the next start.
+      await mqttIngest?.close();
       await realtime.close();
       await notifications?.stop();
       await nextApp.close();

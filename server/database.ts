@@ -1,6 +1,7 @@
 import path from "node:path";
 import type { DatabaseKind } from "@/lib/db/client";
-import { startEmbeddedPostgres } from "@/lib/db/embedded";
+import { DataDirBusyError } from "@/lib/db/data-dir-lock";
+import { runningEmbeddedDatabaseUrl, startEmbeddedPostgres } from "@/lib/db/embedded";
 import { resetEnvCache, type Env } from "@/lib/env";
 import { createLogger } from "@/lib/logger";
 import type { Lifecycle } from "./lifecycle";
@@ -35,4 +36,19 @@ export async function provideDatabase(env: Env, lifecycle: Lifecycle): Promise<{
   resetEnvCache();
   log.info("database: embedded PostgreSQL (DATABASE_URL is unset)", { at: describe(url), dataDir: embedded.dataDir });
   return { url, kind: "embedded" };
+}
+
+/**
+ * For one-off tasks that may run beside a server: like provideDatabase, but when a running server
+ * holds the embedded database, its cluster is used as it is (nothing is started or stopped).
+ */
+export async function provideOrShareDatabase(env: Env, lifecycle: Lifecycle): Promise<{ url: string; kind: DatabaseKind }> {
+  try {
+    return await provideDatabase(env, lifecycle);
+  } catch (error) {
+    if (!(error instanceof DataDirBusyError)) throw error;
+    const url = runningEmbeddedDatabaseUrl({ dataDir: path.join(env.PULSE_DATA_DIR, "postgres"), port: env.EMBEDDED_PG_PORT, database: EMBEDDED_DATABASE_NAME });
+    log.info("database: the embedded PostgreSQL of the running server", { at: describe(url) });
+    return { url, kind: "external" };
+  }
 }

@@ -10,6 +10,7 @@ import { APP_VERSION } from "@/lib/version";
 import { createAccessGate } from "./access-gate";
 import { createApplication } from "./application";
 import { provideDatabase } from "./database";
+import { defaultMqttClientId } from "./ingest/mqtt";
 import { Lifecycle } from "./lifecycle";
 import { readBuildId } from "./realtime";
 
@@ -98,9 +99,18 @@ async function start(env: Env, lifecycle: Lifecycle, stop: (reason: string, exit
       concurrency: env.NOTIFY_CONCURRENCY,
       retentionMs: env.HISTORY_RETENTION_DAYS * 86_400_000,
     },
+    mqtt: env.MQTT_URL
+      ? {
+          url: env.MQTT_URL,
+          username: env.MQTT_USERNAME,
+          password: env.MQTT_PASSWORD,
+          clientId: env.MQTT_CLIENT_ID ?? defaultMqttClientId(env.PORT),
+          topicPrefix: env.MQTT_TOPIC_PREFIX,
+        }
+      : undefined,
   });
-  // Closes the sockets first, then flushes rollups and alerts, then the notifications in flight, then Next.js.
-  lifecycle.onShutdown("http, sockets, live stream (flush rollups and alerts) and notifications in flight", () => application.close());
+  // Stops MQTT ingest first, then closes the sockets, flushes rollups and alerts, then the notifications in flight, then Next.js.
+  lifecycle.onShutdown("mqtt, http, sockets, live stream (flush rollups and alerts) and notifications in flight", () => application.close());
   if (lifecycle.isStopping) return;
 
   const port = await application.listen();

@@ -28,7 +28,10 @@ export async function AdminShell({ title, children, lang = "en", path }: { title
             <Link className={link} href={withLang("/playlists", lang)}>{text.playlists}</Link>
             <Link className={link} href={withLang("/displays", lang)}>{text.displays}</Link>
             {account && account.role !== "viewer" ? (
-              <Link className={link} href={withLang("/admin/notifications", lang)}>{text.notifications}</Link>
+              <>
+                <Link className={link} href={withLang("/admin/ingest-keys", lang)}>{text.ingestKeys}</Link>
+                <Link className={link} href={withLang("/admin/notifications", lang)}>{text.notifications}</Link>
+              </>
             ) : null}
             {account?.role === "admin" ? (
               <>

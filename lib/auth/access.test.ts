@@ -79,6 +79,15 @@ describe("decideAccess", () => {
     expect(decideAccess(get("/"), viewer, true)).toEqual({ allow: true });
   });
 
+  it("lets feeds post samples without an account (the route asks for an ingest key), but nothing else there", () => {
+    for (const auth of [false, true]) {
+      expect(decideAccess(post("/api/ingest"), anonymous, auth)).toEqual({ allow: true });
+      expect(decideAccess(post("/api/ingest/influx"), anonymous, auth)).toEqual({ allow: true });
+    }
+    expect(decideAccess(post("/api/ingest-keys"), anonymous, false)).toMatchObject({ allow: false, status: 401 });
+    expect(decideAccess(post("/api/ingest/other"), anonymous, false)).toMatchObject({ allow: false, status: 401 });
+  });
+
   it("gives a display token its own wall and the read-only data, nothing more, when sign-in is on", () => {
     expect(decideAccess(get("/wall/lobby"), display, true)).toEqual({ allow: true });
     expect(decideAccess(get("/api/history"), display, true)).toEqual({ allow: true });

@@ -11,6 +11,8 @@ import type { Role } from "@/lib/contracts/accounts";
  * - Viewing (GET, HEAD) dashboards, walls and their data: with PULSE_AUTH=off anyone may; with
  *   PULSE_AUTH=on a signed-in account, or a display token for its own playlist's wall.
  * - A revoked or unknown display token opens nothing, sign-in on or off.
+ * - Writing measured samples (POST /api/ingest, /api/ingest/influx) needs an ingest key, not an
+ *   account: feeds are machines. The route checks the key on every request, whatever PULSE_AUTH says.
  * - Accounts and the audit log (pages and API) are for admins only, sign-in on or off.
  * - Notifications (contact points, deliveries: page and API) are for operators and admins, reading
  *   included, sign-in on or off: they name the teams' chat rooms and webhook receivers.
@@ -39,6 +41,8 @@ export function isStateChanging(method: string): boolean {
 }
 
 const PUBLIC_PATHS = [/^\/_next\//, /^\/favicon\.ico$/, /^\/signin$/, /^\/api\/session$/, /^\/api\/health$/];
+// Feeds authenticate with an ingest key, which the route itself checks (server/ingest/http.ts).
+const INGEST_PATHS = [/^\/api\/ingest(\/influx)?$/];
 const ADMIN_PATHS = [/^\/admin\/(accounts|audit)(\/|$)/, /^\/api\/accounts(\/|$)/, /^\/api\/audit$/];
 const OPERATOR_PATHS = [/^\/admin\/notifications(\/|$)/, /^\/api\/notifications(\/|$)/];
 // Every account may change its own password, and see the page that does it.
@@ -57,6 +61,7 @@ export function roleNeeded(request: { method: string; path: string }): Role | nu
 export function decideAccess(request: { method: string; path: string }, principal: Principal, authRequired: boolean): AccessDecision {
   const { method, path } = request;
   if (PUBLIC_PATHS.some((pattern) => pattern.test(path))) return { allow: true };
+  if (method.toUpperCase() === "POST" && INGEST_PATHS.some((pattern) => pattern.test(path))) return { allow: true };
   if (principal.kind === "invalid-display") {
     return { allow: false, status: 403, reason: "this display's token is not valid or has been revoked", signIn: false };
   }

@@ -1,4 +1,5 @@
-import type { OperatorSlug, SectorSlug } from "./catalog";
+import { z } from "zod";
+import { operatorSlugSchema, type OperatorSlug, type SectorSlug } from "./catalog";
 
 /**
  * Real measurements in (issue 11): the vocabulary the ingest endpoints, the MQTT subscriber, the
@@ -38,3 +39,46 @@ export interface StoredSample extends Sample {
  */
 export const SERIES_PROVENANCES = ["measured", "stale", "simulated", "none"] as const;
 export type SeriesProvenance = (typeof SERIES_PROVENANCES)[number];
+
+/** One refused item of a batch: its 0-based index (JSON) or 1-based line (line protocol), and why. */
+export const ingestRefusalSchema = z.union([
+  z.object({ index: z.number().int(), reason: z.string() }),
+  z.object({ line: z.number().int(), reason: z.string() }),
+]);
+
+/**
+ * The 202 of POST /api/ingest and /api/ingest/influx, sent once the batch is committed:
+ * accepted (stored now), duplicate (already stored, or repeated within the batch: not stored
+ * twice) and refused (with the first MAX_REPORTED_REFUSALS reasons in `errors`).
+ */
+export const ingestAnswerSchema = z.object({
+  accepted: z.number().int(),
+  duplicate: z.number().int(),
+  refused: z.number().int(),
+  errors: z.array(ingestRefusalSchema),
+});
+export type IngestAnswer = z.infer<typeof ingestAnswerSchema>;
+
+/** An ingest key as listed: never its secret, which is shown once, at creation. */
+export const ingestKeySchema = z.object({
+  id: z.number().int(),
+  label: z.string(),
+  /** The operators it may write; empty: every operator. */
+  operators: z.array(operatorSlugSchema),
+  createdBy: z.string().nullable(),
+  createdAt: z.iso.datetime(),
+  revokedAt: z.iso.datetime().nullable(),
+  lastUsedAt: z.iso.datetime().nullable(),
+});
+export type IngestKey = z.infer<typeof ingestKeySchema>;
+
+export const createIngestKeySchema = z
+  .object({
+    label: z.string().trim().min(1, "expected a label").max(80, "expected at most 80 characters"),
+    operators: z.array(operatorSlugSchema).max(3).default([]),
+  })
+  .strict();
+
+export const createdIngestKeySchema = z.object({ key: ingestKeySchema, secret: z.string() });
+export const ingestKeysResponseSchema = z.object({ keys: z.array(ingestKeySchema) });
+export const ingestKeyResponseSchema = z.object({ key: ingestKeySchema });

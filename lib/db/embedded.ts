@@ -484,3 +484,15 @@ export async function startEmbeddedPostgres(options: { dataDir: string; port: nu
     );
   }
 }
+
+/**
+ * The application URL of an embedded cluster that another process (a running server) has
+ * started: for one-off tasks (`npm run ingest-key`) that must not stop it to reach its database.
+ * Reads the passwords kept beside the data directory; starts nothing.
+ */
+export function runningEmbeddedDatabaseUrl(options: { dataDir: string; port: number; database?: string }): string {
+  const credentialsFile = path.join(path.dirname(usableDataDir(options.dataDir)), CREDENTIALS_FILE);
+  if (!existsSync(credentialsFile)) throw new Error(`no embedded database has been set up under ${options.dataDir} yet; start the server once (npm start)`);
+  const credentials = loadOrCreateCredentials(credentialsFile);
+  return `postgresql://${APPLICATION_ROLE}:${encodeURIComponent(credentials.application.password)}@127.0.0.1:${options.port}/${options.database ?? "m2m_pulse"}`;
+}

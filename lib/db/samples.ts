@@ -20,6 +20,16 @@ export async function storeSamples(samples: readonly StoredSample[]): Promise<St
   if (samples.length === 0) return { stored: [], duplicates: 0 };
   const column = <K extends keyof StoredSample>(key: K) => samples.map((sample) => sample[key]);
   const inserted = await db().$transaction(async (tx) => {
+    // One batch at a time per (series, minute): the rewrite below aggregates what is committed when
+    // it runs, so two batches for the same minute committing together would each miss the other's
+    // samples (READ COMMITTED) and the last to commit would win with a partial aggregate. Taken
+    // first, in key order, so that batches never wait on each other in a cycle; the rewrite, a
+    // later statement, then sees every sample committed by the batch it waited for.
+    await tx.$executeRaw`
+      SELECT pg_advisory_xact_lock(key)
+        FROM (SELECT DISTINCT hashtextextended(operator_slug || '|' || sector_slug || '|' || floor(at_ms / 60000)::text, 11) AS key
+                FROM unnest(${column("operator")}::text[], ${column("sector")}::text[], ${column("atMs")}::float8[]) AS batch(operator_slug, sector_slug, at_ms)
+               ORDER BY key) AS keys`;
     const rows = await tx.$queryRaw<{ operator: string; sector: string; at_ms: number }[]>`
       INSERT INTO measured_sample (operator_slug, sector_slug, at, connections, received_at, source)
       SELECT operator_slug, sector_slug, to_timestamp(at_ms / 1000.0), connections, to_timestamp(received_ms / 1000.0), source
@@ -46,7 +56,9 @@ export async function storeSamples(samples: readonly StoredSample[]): Promise<St
           samples = EXCLUDED.samples, provenance = 'measured', backfilled = false`;
     }
     return rows;
-  });
+    // Prisma's defaults (2 s to get a connection, 5 s in all) would fail a batch that waited its
+    // turn behind others for the same minutes on a busy server: wait longer, still bounded.
+  }, { maxWait: 10_000, timeout: 20_000 });
   const key = (operator: string, sector: string, atMs: number) => `${operator}|${sector}|${atMs}`;
   const fresh = new Set(inserted.map((row) => key(row.operator, row.sector, row.at_ms)));
   // A batch may repeat a sample within itself: only its first copy counts as stored.

@@ -104,7 +104,7 @@ const en = {
   nav: { label: "Pages", wall: "This view on a wall screen", playlists: "Wall playlists", displays: "Displays" },
   /** The operators' pages: playlists, displays and sign-in. */
   admin: {
-    nav: { label: "Pages", dashboard: "Dashboard", playlists: "Playlists", displays: "Displays", notifications: "Notifications", accounts: "Accounts", audit: "Audit log", signIn: "Sign in to make changes", signOut: "Sign out", language: "Language" },
+    nav: { label: "Pages", dashboard: "Dashboard", playlists: "Playlists", displays: "Displays", ingestKeys: "Ingest keys", notifications: "Notifications", accounts: "Accounts", audit: "Audit log", signIn: "Sign in to make changes", signOut: "Sign out", language: "Language" },
     playlists: {
       title: "Wall-screen playlists",
       newPlaylist: "New playlist",
@@ -191,6 +191,23 @@ const en = {
       states: { pending: "pending", sent: "sent", dead: "dead letter" } as Record<string, string>,
       events: { raised: "raised", updated: "worsened", resolved: "resolved", test: "test" } as Record<string, string>,
       sendAgain: "Send again",
+    },
+    ingestKeys: {
+      title: "Ingest keys",
+      note: "Feeds (a platform's exporter, Telegraf, the replay tool) write measured samples with a key: Authorization: Bearer <key>. Only a hash is kept; the key is shown once. A revoked key is refused from its next request. See docs/INGEST.md.",
+      label: "Key label",
+      placeholder: "e.g. CMP export, Telegraf on gw-1",
+      operatorsLegend: "Operators it may write (none: all)",
+      create: "New key",
+      shownOnce: "Shown once: copy it now. It cannot be shown again.",
+      columns: ["Label", "Operators", "Created", "Last used", "State", "Action"] as string[],
+      allOperators: "all",
+      never: "never",
+      active: "active",
+      revoked: (at: string) => `revoked ${at}`,
+      revoke: "Revoke",
+      confirmRevoke: (label: string) => `Revoke "${label}"? Feeds using it are refused from their next request.`,
+      none: "No ingest keys yet.",
     },
     signIn: {
       title: "Sign in",
@@ -307,7 +324,7 @@ const zh: Messages = {
   timeZone: "北京时间（UTC+8）",
   nav: { label: "页面", wall: "在大屏上显示此视图", playlists: "大屏轮播", displays: "屏幕状态" },
   admin: {
-    nav: { label: "页面", dashboard: "仪表板", playlists: "轮播列表", displays: "屏幕状态", notifications: "告警通知", accounts: "账户", audit: "审计日志", signIn: "登录后可修改", signOut: "退出登录", language: "语言" },
+    nav: { label: "页面", dashboard: "仪表板", playlists: "轮播列表", displays: "屏幕状态", ingestKeys: "数据接入密钥", notifications: "告警通知", accounts: "账户", audit: "审计日志", signIn: "登录后可修改", signOut: "退出登录", language: "语言" },
     playlists: {
       title: "大屏轮播列表",
       newPlaylist: "新建轮播",
@@ -394,6 +411,23 @@ const zh: Messages = {
       states: { pending: "待发送", sent: "已发送", dead: "死信" },
       events: { raised: "产生", updated: "加重", resolved: "恢复", test: "测试" },
       sendAgain: "重新发送",
+    },
+    ingestKeys: {
+      title: "数据接入密钥",
+      note: "数据源（平台导出程序、Telegraf、回放工具）用密钥写入实测样本：Authorization: Bearer <密钥>。只保存哈希值；密钥只显示一次。吊销后，下一次请求即被拒绝。详见 docs/INGEST.md。",
+      label: "密钥名称",
+      placeholder: "例如：CMP 导出、gw-1 上的 Telegraf",
+      operatorsLegend: "可写入的运营商（不选即全部）",
+      create: "新建密钥",
+      shownOnce: "只显示一次：请立即复制，之后无法再次查看。",
+      columns: ["名称", "运营商", "创建", "最近使用", "状态", "操作"],
+      allOperators: "全部",
+      never: "从未",
+      active: "有效",
+      revoked: (at) => `已于 ${at} 吊销`,
+      revoke: "吊销",
+      confirmRevoke: (label) => `吊销“${label}”？使用它的数据源从下一次请求起将被拒绝。`,
+      none: "还没有数据接入密钥。",
     },
     signIn: {
       title: "登录",

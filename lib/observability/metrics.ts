@@ -179,5 +179,6 @@ export const metrics = {
   dbQueryDuration: histogram("pulse_db_query_duration_seconds", "Prisma operations, by model, operation and outcome", ["model", "operation", "outcome"], FAST_BUCKETS),
   rollupFlushDuration: histogram("pulse_rollup_flush_duration_seconds", "Writing a batch of per-minute rollups, by outcome", ["outcome"], FAST_BUCKETS),
   alertChanges: counter("pulse_alert_changes_total", "Alerts raised, updated (worsened) and resolved, by severity", ["change", "severity"]),
+  ingestSamples: counter("pulse_ingest_samples_total", "Measured samples that came in, by way in (http, influx, mqtt) and outcome (accepted, duplicate, refused; malformed = an MQTT message that was not a sample at all)", ["source", "outcome"]),
   notifications: counter("pulse_notifications_total", "Notification delivery attempts by contact-point kind and outcome (sent; failed = dead-lettered after the last try; retrying)", ["kind", "outcome"]),
 };

@@ -82,6 +82,26 @@ const JSON_BODIES: Record<string, fc.Arbitrary<unknown>> = {
   "/api/playlists": playlistBody,
   "/api/playlists/[slug]": playlistBody,
   "/api/playlists/[slug]/tokens": fc.record({ label: sometimes(looseString) }, { requiredKeys: [] }),
+  "/api/ingest": fc.record(
+    {
+      samples: sometimes(
+        fc.array(
+          fc.record(
+            {
+              operator: sometimes(fc.constantFrom(...OPERATOR_SLUGS, "acme")),
+              sector: sometimes(fc.constantFrom(...SECTOR_SLUGS, "steel")),
+              connections: sometimes(looseNumber),
+              at: sometimes(fc.oneof(looseString, looseNumber, fc.date({ noInvalidDate: true }).map((date) => date.toISOString()))),
+            },
+            { requiredKeys: [] },
+          ),
+          { maxLength: 6 },
+        ),
+      ),
+    },
+    { requiredKeys: [] },
+  ),
+  "/api/ingest-keys": fc.record({ label: sometimes(looseString), operators: sometimes(operators) }, { requiredKeys: [] }),
   "/api/session": fc.record({ password: sometimes(looseString), username: sometimes(looseString) }, { requiredKeys: [] }),
   "/api/simulator/incidents": fc.record(
     {
