@@ -7,7 +7,7 @@ import { OPERATOR_COLORS, SECTOR_COLORS } from "@/lib/domain/palette";
 import { operatorName, sectorName } from "@/lib/i18n/names";
 import { ChartFigure } from "@/components/charts/chart-figure";
 import { StreamingChart, type SeriesSpec } from "@/components/charts/streaming-chart";
-import { SimulatedBadge } from "./simulated-badge";
+import { LiveProvenanceBadge } from "./simulated-badge";
 import { Panel } from "@/components/ui/panel";
 import { PanelAge } from "./panel-age";
 import { useStale } from "@/components/providers/live-context";
@@ -44,7 +44,7 @@ export function ConnectionsOverTime() {
       id="over-time"
       title={messages.series.heading}
       stale={stale}
-      badge={<SimulatedBadge />}
+      badge={<LiveProvenanceBadge />}
       className="lg:col-span-2"
     >
       {drawnResolutionMs !== null ? (

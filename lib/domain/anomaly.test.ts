@@ -77,7 +77,7 @@ describe("severity and band", () => {
 describe("describeAlert", () => {
   it("says what, by how much and against what", () => {
     const message = describeAlert(
-      { type: "raised", subject: "x", operator: "china-mobile", sector: null, kind: "drop", severity: "critical", observed: 13_000_000, expected: 26_000_000, expectedLow: 24_960_000, expectedHigh: 27_040_000, atMs: 0 },
+      { type: "raised", subject: "x", operator: "china-mobile", sector: null, kind: "drop", severity: "critical", observed: 13_000_000, expected: 26_000_000, expectedLow: 24_960_000, expectedHigh: 27_040_000, atMs: 0, provenance: "simulated" },
       { operator: "China Mobile", sector: null },
     );
     expect(message).toBe("China Mobile (all sectors): 13M connections, 50% below the expected 26M (band 25M–27M)");
