@@ -2,11 +2,13 @@ import { readFileSync } from "node:fs";
 import type { IncomingMessage, Server as HttpServer, ServerResponse } from "node:http";
 import path from "node:path";
 import type { SeriesFilter } from "@/lib/contracts/filters";
+import type { StoredSample } from "@/lib/contracts/ingest";
 import { MAX_SNAPSHOT_TICKS, type ServerInfo } from "@/lib/contracts/realtime";
 import { insertAlert, pruneAlerts, resolveOrphanedAlerts, updateAlert } from "@/lib/db/alerts";
 import { pruneDisplays, recordHeartbeat } from "@/lib/db/displays";
 import { pruneRollups, upsertRollups } from "@/lib/db/rollups";
-import { findSamplesReceivedSince, pruneSamples } from "@/lib/db/samples";
+import { pruneSamples } from "@/lib/db/samples";
+import { findSamplesForRefill } from "@/lib/db/measured-refill";
 import { pruneSessions } from "@/lib/db/sessions";
 import { ConnectionModel } from "@/lib/domain/simulator/model";
 import type { Incident } from "@/lib/domain/simulator/incidents";
@@ -91,7 +93,7 @@ export interface RealtimeDatabase {
   recordHeartbeat: typeof recordHeartbeat;
   pruneDisplays: typeof pruneDisplays;
   pruneSessions: typeof pruneSessions;
-  findSamplesReceivedSince: typeof findSamplesReceivedSince;
+  findSamplesForRefill: typeof findSamplesForRefill;
   pruneSamples: typeof pruneSamples;
 }
 
@@ -105,7 +107,7 @@ const POSTGRES: RealtimeDatabase = {
   recordHeartbeat,
   pruneDisplays,
   pruneSessions,
-  findSamplesReceivedSince,
+  findSamplesForRefill,
   pruneSamples,
 };
 
@@ -202,12 +204,15 @@ function startRealtime(io: StreamIo, config: RealtimeConfig, buildId: string, db
   writer.start();
   alerts.start();
   // The resume buffer is refilled with the measured samples the previous process showed: those
-  // received since the buffer's start, less the expiry (an older one may still be the one held
-  // stale) and the allowed clock skew (a sample may be received before its instant).
+  // received since the buffer's start, and of the earlier ones what may still show — reaching back
+  // by the expiry (an older sample may still be held stale) and the allowed clock skew (a sample may
+  // be received before its instant).
   const started = (async () => {
-    let stored: Awaited<ReturnType<typeof db.findSamplesReceivedSince>> = [];
+    let stored: StoredSample[] = [];
     try {
-      stored = await db.findSamplesReceivedSince(source.refillFromMs() - measured.expireMs - config.INGEST_MAX_SKEW_SECONDS * 1000);
+      const refill = await db.findSamplesForRefill(source.refillFromMs(), measured.expireMs + config.INGEST_MAX_SKEW_SECONDS * 1000);
+      stored = refill.samples;
+      if (refill.truncated) log.warn("too many measured samples to refill the resume buffer; its oldest ticks may miss some", { samples: stored.length });
     } catch (error) {
       log.warn("reading measured samples failed; the resume buffer shows only simulated values", {
         error: error instanceof Error ? error.message : String(error),

@@ -100,12 +100,23 @@ export class TickSource {
     return () => this.listeners.delete(listener);
   }
 
-  /** Starts ticking; `stored` (oldest arrival first) are the samples the buffer's refill must show, see refillFromMs. */
+  /**
+   * Starts ticking; `stored` (oldest arrival first) are the samples the buffer's refill must show
+   * (see refillFromMs). They are handed over as the refill passes their arrival, as they were live,
+   * so that each series holds only what is still due, not the whole window at once.
+   */
   start(stored: readonly StoredSample[] = []): void {
     if (this.timer) return;
-    this.acceptMeasured(stored);
     const firstSeq = seqAt(this.clock, this.now());
-    for (let seq = firstSeq - this.buffer.capacity + 1; seq < firstSeq; seq++) this.buffer.push(this.produce(seq));
+    let next = 0;
+    for (let seq = firstSeq - this.buffer.capacity + 1; seq < firstSeq; seq++) {
+      const dueMs = dueAt(this.clock, seq);
+      const from = next;
+      while (next < stored.length && stored[next]!.receivedAtMs <= dueMs) next++;
+      if (next > from) this.acceptMeasured(stored.slice(from, next));
+      this.buffer.push(this.produce(seq));
+    }
+    this.acceptMeasured(stored.slice(next));
     this.lastSeq = firstSeq - 1;
     this.markReady();
     this.schedule();

@@ -5,6 +5,7 @@ import type { StoredSample } from "@/lib/contracts/ingest";
 import { provenanceAt, type Acknowledgement, type StreamSubscribed, type SubscribeRequest, type Tick } from "@/lib/contracts/realtime";
 import type { Database } from "@/lib/db/client";
 import { storeSamples } from "@/lib/db/samples";
+import { findSamplesForRefill } from "@/lib/db/measured-refill";
 import { seriesIndex } from "@/lib/domain/series";
 import { StreamClient } from "@/lib/realtime/stream-client";
 import { getRealtime } from "@/server/realtime/registry";
@@ -186,6 +187,39 @@ describe("measured samples in the live stream", () => {
     }
     expect(compared).toBe(seen.size - [...seen.keys()].filter((seq) => seq < measured.s).length);
     expect(compared).toBeGreaterThan(30);
+  });
+
+  it("reads for a refill only what can still show: per series the latest sample from before the window, and the window's own", async () => {
+    const fromMs = Date.UTC(2026, 10, 26, 12, 0, 0);
+    const at = (operator: OperatorSlug, sector: SectorSlug, connections: number, atMs: number, receivedAtMs: number): StoredSample => ({
+      operator,
+      sector,
+      connections,
+      atMs,
+      receivedAtMs,
+      source: "mqtt",
+    });
+    await storeSamples([
+      // Before the window: a minute of samples for one series, only the last of which can show.
+      ...Array.from({ length: 60 }, (_, second) => at("china-mobile", "energy", second, fromMs - 60_000 + second * 1000, fromMs - 60_000 + second * 1000)),
+      // Dated after the window's start (within the clock skew), received before it: kept.
+      at("china-mobile", "energy", 1_000, fromMs + 5_000, fromMs - 1_000),
+      // Received before the look-back: can only read as expired.
+      at("china-unicom", "retail", 7, fromMs - 7_200_000, fromMs - 7_200_000),
+      // In the window: all of them.
+      ...Array.from({ length: 10 }, (_, second) => at("china-telecom", "energy", 100 + second, fromMs + second * 1000, fromMs + second * 1000 + 50)),
+    ]);
+    const { samples, truncated } = await findSamplesForRefill(fromMs, 3_600_000);
+    expect(truncated).toBe(false);
+    expect(samples.map((sample) => `${sample.sector}:${sample.connections}`)).toEqual([
+      "energy:59",
+      "energy:1000",
+      ...Array.from({ length: 10 }, (_, second) => `energy:${100 + second}`),
+    ]);
+    const capped = await findSamplesForRefill(fromMs, 3_600_000, 4);
+    expect(capped.truncated).toBe(true);
+    // The newest of the window are kept.
+    expect(capped.samples.slice(-4).map((sample) => sample.connections)).toEqual([106, 107, 108, 109]);
   });
 
   it("raises alerts on measured data, says so, and ends them when the measurements expire", async () => {
