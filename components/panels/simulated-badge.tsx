@@ -5,6 +5,7 @@ import { useView } from "@/components/providers/view-context";
 import { useLive } from "@/components/providers/live-context";
 import { combineProvenance, countProvenance, provenanceParts } from "@/lib/domain/provenance";
 import type { SeriesProvenance } from "@/lib/contracts/ingest";
+import { HISTORY_PROVENANCES, type HistoryProvenance } from "@/lib/contracts/history";
 import { useViewLive } from "./use-view-data";
 
 /**
@@ -29,4 +30,13 @@ export function LiveProvenanceBadge() {
     return <ProvenanceBadge provenance="mixed" label={messages.provenance.counts(parts)} title={parts.map(({ provenance }) => notes[provenance]).join("\n")} />;
   }
   return <ProvenanceBadge provenance={combined} label={messages.provenance[combined]} title={notes[combined]} />;
+}
+
+/** Under a history window: where the history drawn comes from, per series ("2 measured · 19 simulated", or one kind). */
+export function HistoryProvenanceBadge({ provenance }: { provenance: readonly HistoryProvenance[] }) {
+  const { messages } = useView();
+  const parts = HISTORY_PROVENANCES.map((kind) => ({ kind, count: provenance.filter((entry) => entry === kind).length })).filter((part) => part.count > 0);
+  const only = parts.length === 1 ? parts[0]!.kind : "mixed";
+  const label = messages.provenance.history(parts);
+  return <ProvenanceBadge provenance={only === "measured" || only === "simulated" || only === "none" ? only : "mixed"} label={label} title={messages.provenance.historyNote} />;
 }

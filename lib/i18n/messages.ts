@@ -49,6 +49,10 @@ const en = {
     counts: (parts: { provenance: "measured" | "stale" | "simulated" | "none"; count: number }[]) =>
       parts.map(({ provenance, count }) => `${count} ${{ measured: "measured", stale: "stale", simulated: "simulated", none: "no data" }[provenance]}`).join(" · "),
     legend: "Sources",
+    /** History windows: per series, where the drawn history comes from. */
+    history: (parts: { kind: "measured" | "simulated" | "mixed" | "none"; count: number }[]) =>
+      `History: ${parts.map(({ kind, count }) => `${count} ${{ measured: "measured", simulated: "simulated", mixed: "mixed", none: "no data" }[kind]}`).join(" · ")}`,
+    historyNote: "Per series: measured minutes come from samples, simulated ones from the simulator; mixed has both; stale or no-data time is a gap",
   },
   kpi: {
     heading: "Live connections",
@@ -224,6 +228,8 @@ const zh: Messages = {
     noneNote: "无数据：此序列无人测量，且模拟器已关闭",
     counts: (parts) => parts.map(({ provenance, count }) => `${{ measured: "实测", stale: "已过时", simulated: "模拟", none: "无数据" }[provenance]} ${count}`).join(" · "),
     legend: "数据来源",
+    history: (parts) => `历史：${parts.map(({ kind, count }) => `${{ measured: "实测", simulated: "模拟", mixed: "混合", none: "无数据" }[kind]} ${count}`).join(" · ")}`,
+    historyNote: "按序列：实测分钟来自样本，模拟分钟来自模拟器；混合两者皆有；过时或无数据的时段留空",
   },
   kpi: {
     heading: "实时连接数",
