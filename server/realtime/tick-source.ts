@@ -4,7 +4,7 @@ import { backfillMinutes, type BackfilledMinute } from "@/lib/domain/simulator/b
 import { incidentEndMs, type Incident } from "@/lib/domain/simulator/incidents";
 import { RingBuffer } from "@/lib/domain/ring-buffer";
 import { MeasuredSeries, type MeasuredLimits } from "@/lib/domain/measured";
-import { SERIES_COUNT, seriesIndex } from "@/lib/domain/series";
+import { SERIES, SERIES_COUNT, seriesIndex } from "@/lib/domain/series";
 import type { SeriesProvenance, StoredSample } from "@/lib/contracts/ingest";
 import { encodeProvenance } from "@/lib/contracts/realtime";
 import { createLogger } from "@/lib/logger";
@@ -70,14 +70,13 @@ export class TickSource {
     this.measuredLimits = options.measured ?? DEFAULT_MEASURED;
   }
 
-  get simulatorOn(): boolean {
-    return this.measuredLimits.simulator;
-  }
-
   /** Samples just stored: they show from the first tick produced after this call whose instant is at or past their receipt. */
   acceptMeasured(samples: readonly StoredSample[]): void {
     for (const sample of samples) {
-      this.measured[seriesIndex(sample.operator, sample.sector)]!.add({
+      // Samples are validated at the edge; one that names no series here is ignored, never a crash.
+      const index = seriesIndex(sample.operator, sample.sector);
+      if (SERIES[index]?.operator !== sample.operator || SERIES[index]?.sector !== sample.sector) continue;
+      this.measured[index]!.add({
         connections: sample.connections,
         atMs: sample.atMs,
         receivedAtMs: sample.receivedAtMs,
