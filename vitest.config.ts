@@ -1,7 +1,8 @@
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
-  resolve: { tsconfigPaths: true },
+  // Tests run server code: the `server-only` marker is its empty module here, as in Next's server bundles.
+  resolve: { tsconfigPaths: true, alias: { "server-only": new URL("./node_modules/server-only/empty.js", import.meta.url).pathname } },
   test: {
     setupFiles: ["test/support/quiet-logs.ts"],
     projects: [

@@ -92,6 +92,8 @@ async function main(): Promise<void> {
     hostname: "127.0.0.1",
     port: PORT,
     gate: createAccessGate({ authRequired: false }),
+    // Nothing to notify about here.
+    notifications: false,
     realtime: {
       config: { ...getEnv(), SIM_TICK_MS: TICK_MS, SIM_SPEED: 1, HISTORY_BACKFILL_HOURS: 2, PULSE_AUTH: "off" },
       buildId: readBuildId(process.cwd(), false),

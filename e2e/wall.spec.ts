@@ -1,6 +1,7 @@
 import { expect, test, type Page } from "@playwright/test";
 import { E2E_PORT } from "./support/ports";
 import { startOwnServer } from "./support/own-server";
+import { recordCookieSecret, recordSecret } from "./support/secrets";
 import { signIn } from "./support/sign-in";
 import { captureStreamFrames } from "./support/stream-frames";
 import { recordTextChanges } from "./support/text-changes";
@@ -141,6 +142,8 @@ test.describe("the wall screen", () => {
           body: JSON.stringify({ label: "e2e screen" }),
         })
       ).json()) as { token: { id: number }; url: string };
+      recordSecret(new URL(created.url, own.url).searchParams.get("token"));
+      recordCookieSecret(session);
 
       const context = await browser.newContext();
       const page = await context.newPage();

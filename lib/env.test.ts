@@ -63,3 +63,18 @@ describe("parseEnv", () => {
     expect(() => parseEnv({ PULSE_FRAME_ANCESTORS: "https://x.example; script-src *" })).toThrow(/PULSE_FRAME_ANCESTORS: expected CSP sources/);
   });
 });
+
+describe("secrets in configuration errors", () => {
+  it("names a bad METRICS_TOKEN or PULSE_ADMIN_PASSWORD without repeating its value", () => {
+    expect(() => parseEnv({ METRICS_TOKEN: "short-secret" })).toThrow(/METRICS_TOKEN: expected at least 16 characters$/);
+    expect(() => parseEnv({ METRICS_TOKEN: "short-secret" })).not.toThrow(/short-secret/);
+    expect(() => parseEnv({ PULSE_ADMIN_PASSWORD: "tiny" })).not.toThrow(/tiny/);
+    expect(parseEnv({ METRICS_TOKEN: "a-long-enough-metrics-token" }).METRICS_TOKEN).toBe("a-long-enough-metrics-token");
+  });
+
+  it("reads LOG_FORMAT as json or pretty, unset by default", () => {
+    expect(parseEnv({}).LOG_FORMAT).toBeUndefined();
+    expect(parseEnv({ LOG_FORMAT: "pretty" }).LOG_FORMAT).toBe("pretty");
+    expect(() => parseEnv({ LOG_FORMAT: "xml" })).toThrow(/LOG_FORMAT: expected json or pretty/);
+  });
+});

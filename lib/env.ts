@@ -49,6 +49,21 @@ const envSchema = z.object({
   PULSE_DATA_DIR: z.preprocess(emptyAsUnset, z.string().default(".data")),
   EMBEDDED_PG_PORT: port(54329),
   LOG_LEVEL: z.preprocess(emptyAsUnset, z.enum(["debug", "info", "warn", "error"]).default("info")),
+  /** "json": one JSON object a line (for log shippers); "pretty": coloured text. Unset: pretty under `npm run dev`, JSON otherwise. */
+  LOG_FORMAT: z.preprocess(emptyAsUnset, z.enum(["json", "pretty"], { error: "expected json or pretty" }).optional()),
+  /**
+   * Bearer token that lets a scraper read GET /metrics from an address other than loopback
+   * without signing in (`Authorization: Bearer <token>`). Unset: only loopback and signed-in people.
+   */
+  METRICS_TOKEN: z.preprocess(
+    emptyAsUnset,
+    z
+      .string()
+      .min(16, "expected at least 16 characters")
+      .max(200, "expected at most 200 characters")
+      .regex(/^[\x21-\x7e]+$/, "expected printable ASCII without spaces")
+      .optional(),
+  ),
   /** Milliseconds between simulator ticks. */
   SIM_TICK_MS: wholeNumber(1000, 5, 60_000, "milliseconds"),
   /** Simulated seconds per real second: 60 shows an hour of traffic in a minute. */
@@ -101,6 +116,16 @@ const envSchema = z.object({
   SOCKET_SEND_BUFFER_HARD_BYTES: wholeNumber(512 * 1024, 1024, 1024 ** 3, "bytes"),
   /** A socket lagging for longer than this is closed. */
   SOCKET_LAG_TIMEOUT_MS: wholeNumber(30_000, 100, 3_600_000, "milliseconds"),
+  /** Updates of a still-open alert sent to a contact point at most once per this many seconds (a contact point may set its own). */
+  NOTIFY_REPEAT_INTERVAL_SECONDS: wholeNumber(3600, 0, 86_400, "seconds"),
+  /** Tries per notification before it is dead-lettered (shown on /admin/notifications with "send again"). */
+  NOTIFY_MAX_ATTEMPTS: wholeNumber(8, 1, 50, "attempts"),
+  /** The first retry's delay; each next one doubles, up to 15 minutes. */
+  NOTIFY_BACKOFF_BASE_MS: wholeNumber(5000, 10, 3_600_000, "milliseconds"),
+  /** How long one outgoing notification request may take, answer included. */
+  NOTIFY_TIMEOUT_MS: wholeNumber(10_000, 100, 120_000, "milliseconds"),
+  /** Notification requests in flight at once. */
+  NOTIFY_CONCURRENCY: wholeNumber(4, 1, 64, "requests"),
   /**
    * Host names (optionally name:port) that requests may address, comma-separated, besides the
    * defaults (what the server listens on, localhost, 127.0.0.1, [::1]). Anything else is refused,
@@ -137,6 +162,9 @@ const envSchema = z.object({
 
 export type Env = z.infer<typeof envSchema>;
 
+/** Variables whose value an error message must never repeat: it would land in a log. */
+const SECRET_VARIABLES = new Set(["PULSE_ADMIN_PASSWORD", "PULSE_SESSION_SECRET", "METRICS_TOKEN", "DATABASE_URL"]);
+
 export class EnvError extends Error {
   override name = "EnvError";
 }
@@ -148,7 +176,8 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   const problems = result.error.issues.map((issue) => {
     const variable = String(issue.path[0] ?? "?");
     const given = source[variable];
-    return `${variable}: ${issue.message}${given === undefined ? "" : ` (got '${given}')`}`;
+    const shown = given === undefined || SECRET_VARIABLES.has(variable) ? "" : ` (got '${given}')`;
+    return `${variable}: ${issue.message}${shown}`;
   });
   throw new EnvError(`invalid configuration: ${problems.join("; ")}`);
 }

@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { ESLint } from "eslint";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -59,5 +59,24 @@ describe("the layering lint rules", () => {
       const [result] = await new ESLint({ cwd: process.cwd() }).lintFiles([path.join(dir, "a.ts")]);
       expect(result!.messages.map((message) => message.ruleId)).toContain("import/no-cycle");
     }, 60_000);
+  });
+});
+
+/**
+ * Modules that read the database or the running realtime engine carry the `server-only` marker:
+ * if a browser bundle ever reaches one (through a path the lint rules above do not know), Next's
+ * build fails instead of shipping database code, or a secret, to the browser.
+ */
+describe("the server-only marker", () => {
+  const serverModules = [
+    ...readdirSync("lib/db")
+      .filter((name) => name.endsWith(".ts") && !name.endsWith(".test.ts"))
+      .map((name) => `lib/db/${name}`),
+    "server/realtime/registry.ts",
+    "server/prefetch.ts",
+  ];
+
+  it.each(serverModules)("marks %s", (file) => {
+    expect(readFileSync(file, "utf8")).toMatch(/^import "server-only";$/m);
   });
 });

@@ -10,6 +10,9 @@ await build({
   target: "node20",
   format: "esm",
   packages: "external",
+  // Modules marked `import "server-only"` are server code by definition; here, as in Next's own
+  // server bundles, the marker is its empty module (its default entry throws, for browser bundles).
+  alias: { "server-only": "./node_modules/server-only/empty.js" },
   sourcemap: true,
   logLevel: "warning",
 });

@@ -1,7 +1,8 @@
+import { createHash, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { TLSSocket } from "node:tls";
 import type { Socket } from "socket.io";
-import { cameOverTls, checkOrigin, clientAddress, decideAccess, isStateChanging, type Principal } from "@/lib/auth/access";
+import { cameOverTls, checkOrigin, clientAddress, decideAccess, decideMetricsAccess, isStateChanging, type AccessDecision, type Principal } from "@/lib/auth/access";
 import { CLIENT_ADDRESS_HEADER, CLIENT_TLS_HEADER } from "@/lib/auth/actor";
 import { DISPLAY_COOKIE, SESSION_COOKIE, cookieHeader, parseCookies, sessionKeyOf } from "@/lib/auth/session";
 import { findActiveDisplayToken, type ActiveDisplayToken } from "@/lib/db/display-tokens";
@@ -65,6 +66,18 @@ export interface AccessGateOptions {
   authRequired: boolean;
   /** PULSE_TRUST_PROXY=1: X-Forwarded-For and X-Forwarded-Proto come from our own reverse proxy. */
   trustProxy?: boolean;
+  /** METRICS_TOKEN: a scraper presenting it as a bearer token reads /metrics from anywhere. */
+  metricsToken?: string | undefined;
+}
+
+const digest = (text: string) => createHash("sha256").update(text).digest();
+
+/** Whether an Authorization header carries `Bearer <expected>`, compared in constant time. */
+export function bearerMatches(header: string | undefined, expected: string | undefined): boolean {
+  if (!expected || !header) return false;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  // Digests have one length whatever was sent, so the comparison time says nothing about the token.
+  return match !== null && timingSafeEqual(digest(match[1]!), digest(expected));
 }
 
 /**
@@ -76,6 +89,19 @@ export interface AccessGateOptions {
 export function createAccessGate(options: AccessGateOptions) {
   const trustProxy = options.trustProxy ?? false;
   return {
+    /**
+     * Who may read /metrics (lib/auth/access.ts decideMetricsAccess). Loopback and the bearer
+     * token are checked first, so a scrape needs no database while nobody is signed in.
+     */
+    async decideMetrics(request: IncomingMessage): Promise<AccessDecision> {
+      const address = clientAddress(request.socket.remoteAddress, single(request.headers["x-forwarded-for"]), trustProxy);
+      const bearer = bearerMatches(single(request.headers.authorization), options.metricsToken);
+      const quick = decideMetricsAccess({ address, bearerMatches: bearer, signedIn: false });
+      if (quick.allow || !request.headers.cookie) return quick;
+      const { principal } = await identify(request.headers.cookie);
+      return decideMetricsAccess({ address, bearerMatches: bearer, signedIn: principal.kind === "account" });
+    },
+
     /** True when the gate answered the request itself (refusal or redirect). */
     async handleHttp(request: IncomingMessage, response: ServerResponse): Promise<boolean> {
       const url = new URL(request.url ?? "/", "http://localhost");

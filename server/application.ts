@@ -3,13 +3,10 @@ import type { AddressInfo } from "node:net";
 import next from "next";
 import type { AccessGate } from "./access-gate";
 import { createHttpEdge } from "./http-edge";
+import { createDispatcher, type Dispatcher, type DispatcherOptions } from "./notifications/dispatcher";
 import { createPageAvailability } from "./page-availability";
 import { createRealtimeServer, type RealtimeDeps, type RealtimeServer } from "./realtime";
-import type { ApiErrorBody } from "@/lib/contracts/api";
-import { isDatabaseUnreachable } from "@/lib/db/unreachable";
-import { createLogger } from "@/lib/logger";
-
-const log = createLogger("http");
+import { createRequestListener } from "./request-pipeline";
 
 export interface ApplicationOptions {
   /** Next.js development mode (HMR) rather than the production build. */
@@ -25,14 +22,22 @@ export interface ApplicationOptions {
   frameAncestors?: readonly string[];
   /** The live stream's configuration; the gate and the Host allow-list above guard its sockets too. */
   realtime: Pick<RealtimeDeps, "config" | "buildId">;
+  /** The notification dispatcher's settings (NOTIFY_*); false: this process sends no notifications. */
+  notifications: DispatcherOptions | false;
 }
 
 export interface Application {
   httpServer: HttpServer;
   realtime: RealtimeServer;
+  /** Sends the notification outbox in the background; undefined when turned off. */
+  notifications: Dispatcher | undefined;
   /** Starts listening; resolves with the bound port (useful with port 0). */
   listen(): Promise<number>;
-  /** Stops accepting connections, closes every open socket and HTTP connection, then flushes the live stream. */
+  /**
+   * Stops accepting connections, closes every open socket and HTTP connection, flushes the live
+   * stream (its last alerts queue their notifications), then lets the requests of the notification
+   * dispatcher in flight finish; what is still queued stays in the outbox for the next start.
+   */
   close(): Promise<void>;
 }
 
@@ -61,32 +66,16 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
 
   const pages = createPageAvailability();
 
-  httpServer.on("request", (request, response) => {
-    // Host, method, path and body size are settled before anyone reads the request.
-    if (edge.handle(request, response)) return;
-    (async () => {
-      if (await pages.refuseWhileDown((request.url ?? "/").split("?", 1)[0]!, response)) return;
-      if (await options.gate.handleHttp(request, response)) return;
-      await handleRequest(request, response);
-    })().catch((error: unknown) => {
-      // The access gate looks display tokens up in the database: unreachable, that is a 503.
-      const unavailable = isDatabaseUnreachable(error);
-      if (unavailable) log.warn("database unreachable", { url: request.url?.slice(0, 200) });
-      else log.error("unhandled request error", { url: request.url?.slice(0, 200), error: error instanceof Error ? error.message : String(error) });
-      if (!response.headersSent) {
-        const body: ApiErrorBody = unavailable
-          ? { error: { code: "unavailable", message: "the database cannot be reached; try again shortly" } }
-          : { error: { code: "internal", message: "the server could not complete the request; the error is logged" } };
-        response.writeHead(unavailable ? 503 : 500, { "content-type": "application/json", "cache-control": "no-store" }).end(JSON.stringify(body));
-      }
-    });
-  });
+  httpServer.on("request", createRequestListener({ edge, gate: options.gate, pages, handle: handleRequest }));
 
   const realtime = createRealtimeServer(httpServer, { ...options.realtime, gate: options.gate, isAllowedHost: edge.isAllowedHost });
+  const notifications = options.notifications === false ? undefined : createDispatcher(options.notifications);
+  notifications?.start();
 
   return {
     httpServer,
     realtime,
+    notifications,
     listen: () =>
       new Promise((resolve, reject) => {
         httpServer.once("error", reject);
@@ -97,6 +86,7 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
       }),
     close: async () => {
       await realtime.close();
+      await notifications?.stop();
       await nextApp.close();
     },
   };

@@ -4,7 +4,7 @@ import { hostname as machineName, networkInterfaces } from "node:os";
 import type { ApiErrorBody, ApiErrorCode } from "@/lib/contracts/api";
 import { parseAndValidateFlightRouterState } from "next/dist/server/app-render/parse-and-validate-flight-router-state.js";
 import { API_ERROR_CODES } from "@/lib/contracts/api";
-import { allowedMethods, matchApiRoute } from "@/lib/http/routes";
+import { METRICS_PATH, allowedMethods, matchApiRoute } from "@/lib/http/routes";
 import { createLogger } from "@/lib/logger";
 
 const log = createLogger("edge");
@@ -141,7 +141,8 @@ export function createHttpEdge(options: HttpEdgeOptions) {
   function setSecurityHeaders(request: IncomingMessage, response: ServerResponse, pathname: string): void {
     response.setHeader("x-content-type-options", "nosniff");
     response.setHeader("referrer-policy", "no-referrer");
-    const isApi = pathname.startsWith("/api/") || pathname === "/api";
+    // /metrics is text for a scraper, not a page: nothing may load or frame it either.
+    const isApi = pathname.startsWith("/api/") || pathname === "/api" || pathname === METRICS_PATH;
     const isWall = pathname === "/wall" || pathname.startsWith("/wall/");
     if (isApi) {
       response.setHeader("content-security-policy", API_CSP);

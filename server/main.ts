@@ -5,7 +5,7 @@ import { migrateDatabase } from "@/lib/db/migrate";
 import { ensureDefaultPlaylist } from "@/lib/db/playlists";
 import { seedReferenceData } from "@/lib/db/seed";
 import { EnvError, getEnv, type Env } from "@/lib/env";
-import { createLogger, setLogLevel } from "@/lib/logger";
+import { configureLogger, createLogger } from "@/lib/logger";
 import { APP_VERSION } from "@/lib/version";
 import { createAccessGate } from "./access-gate";
 import { createApplication } from "./application";
@@ -72,10 +72,10 @@ async function start(env: Env, lifecycle: Lifecycle, stop: (reason: string, exit
   if (env.PULSE_SESSION_SECRET) log.warn("PULSE_SESSION_SECRET is no longer used (sessions are kept in the database); remove it");
   const firstAdmin = await ensureFirstAdmin({ dataDir: env.PULSE_DATA_DIR, presetPassword: env.PULSE_ADMIN_PASSWORD });
   if (firstAdmin.created && firstAdmin.generated) {
-    // The only secret this product ever logs: once, so that `npm start` needs nothing else.
+    // Where the password is, never the password: log lines are shipped and kept where others read them.
     log.warn(
-      `created the first admin account '${firstAdmin.username}' with the one-time password ${firstAdmin.password} ` +
-        `(also in ${firstAdmin.passwordFile}, readable only by this user); sign in at /signin and change it there`,
+      `created the first admin account '${firstAdmin.username}' with a one-time password, written to ${firstAdmin.passwordFile} ` +
+        `(readable only by this user); sign in at /signin with it and change it there`,
     );
   } else if (firstAdmin.created) {
     log.info(`created the first admin account '${firstAdmin.username}' with PULSE_ADMIN_PASSWORD`);
@@ -87,13 +87,20 @@ async function start(env: Env, lifecycle: Lifecycle, stop: (reason: string, exit
     dir: process.cwd(),
     hostname: env.HOST,
     port: env.PORT,
-    gate: createAccessGate({ authRequired: env.PULSE_AUTH === "on", trustProxy: env.PULSE_TRUST_PROXY }),
+    gate: createAccessGate({ authRequired: env.PULSE_AUTH === "on", trustProxy: env.PULSE_TRUST_PROXY, metricsToken: env.METRICS_TOKEN }),
     allowedHosts: env.PULSE_ALLOWED_HOSTS,
     frameAncestors: env.PULSE_FRAME_ANCESTORS,
     realtime: { config: env, buildId: readBuildId(process.cwd(), env.NODE_ENV === "development") },
+    notifications: {
+      maxAttempts: env.NOTIFY_MAX_ATTEMPTS,
+      backoffBaseMs: env.NOTIFY_BACKOFF_BASE_MS,
+      timeoutMs: env.NOTIFY_TIMEOUT_MS,
+      concurrency: env.NOTIFY_CONCURRENCY,
+      retentionMs: env.HISTORY_RETENTION_DAYS * 86_400_000,
+    },
   });
-  // Closes the sockets first, then flushes rollups and alerts, then Next.js.
-  lifecycle.onShutdown("http, sockets and live stream (flush rollups and alerts)", () => application.close());
+  // Closes the sockets first, then flushes rollups and alerts, then the notifications in flight, then Next.js.
+  lifecycle.onShutdown("http, sockets, live stream (flush rollups and alerts) and notifications in flight", () => application.close());
   if (lifecycle.isStopping) return;
 
   const port = await application.listen();
@@ -112,7 +119,7 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  setLogLevel(env.LOG_LEVEL);
+  configureLogger({ level: env.LOG_LEVEL, format: env.LOG_FORMAT, development: env.NODE_ENV === "development" });
 
   const lifecycle = new Lifecycle();
   const stop = (reason: string, exitCode: number) => {

@@ -49,3 +49,4 @@ export function createPageAvailability(ping: () => Promise<{ status: "up" | "dow
     },
   };
 }
+export type PageAvailability = ReturnType<typeof createPageAvailability>;

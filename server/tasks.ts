@@ -7,7 +7,7 @@ import { closeDatabase, createDatabase } from "@/lib/db/client";
 import { migrateDatabase } from "@/lib/db/migrate";
 import { seedReferenceData } from "@/lib/db/seed";
 import { EnvError, getEnv } from "@/lib/env";
-import { setLogLevel } from "@/lib/logger";
+import { configureLogger } from "@/lib/logger";
 import { provideDatabase } from "./database";
 import { Lifecycle } from "./lifecycle";
 
@@ -16,7 +16,7 @@ type Task = (typeof TASKS)[number];
 
 async function run(task: Task): Promise<void> {
   const env = getEnv();
-  setLogLevel(env.LOG_LEVEL);
+  configureLogger({ level: env.LOG_LEVEL, format: env.LOG_FORMAT, development: env.NODE_ENV === "development" });
   const lifecycle = new Lifecycle();
   try {
     const { url, kind } = await provideDatabase(env, lifecycle);

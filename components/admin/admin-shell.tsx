@@ -27,6 +27,9 @@ export async function AdminShell({ title, children, lang = "en", path }: { title
             <Link className={link} href={withLang("/", lang)}>{text.dashboard}</Link>
             <Link className={link} href={withLang("/playlists", lang)}>{text.playlists}</Link>
             <Link className={link} href={withLang("/displays", lang)}>{text.displays}</Link>
+            {account && account.role !== "viewer" ? (
+              <Link className={link} href={withLang("/admin/notifications", lang)}>{text.notifications}</Link>
+            ) : null}
             {account?.role === "admin" ? (
               <>
                 <Link className={link} href="/admin/accounts">{text.accounts}</Link>

@@ -11,7 +11,7 @@ export async function startOwnServer(port: number, env: Record<string, string | 
   if (!postgresServer) throw new Error("E2E_POSTGRES_SERVER_URL is set by e2e/support/global-setup.ts");
   const name = `pulse_e2e_${randomBytes(5).toString("hex")}`;
   const databaseUrl = await ensureDatabaseExists(postgresServer, name);
-  const options = { port, env: { DATABASE_URL: databaseUrl, LOG_LEVEL: "warn", HISTORY_BACKFILL_HOURS: "2", ...env } };
+  const options = { port, env: { DATABASE_URL: databaseUrl, LOG_LEVEL: "info", HISTORY_BACKFILL_HOURS: "2", ...env } };
   let current: RunningServer = await startServer(options);
   return {
     url: current.url,

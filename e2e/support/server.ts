@@ -1,5 +1,8 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
+import { createWriteStream } from "node:fs";
+import path from "node:path";
+import { logDir, recordSecret } from "./secrets";
 import { TEST_ADMIN_PASSWORD } from "./sign-in";
 
 export interface RunningServer {
@@ -32,9 +35,19 @@ export async function startServer(options: {
     stdio: ["ignore", "pipe", "pipe"],
     detached: options.processGroup ?? false,
   });
+  recordSecret(env.PULSE_ADMIN_PASSWORD);
+  recordSecret(env.METRICS_TOKEN);
+  // In an e2e run, everything the server prints is kept for the secrets check (e2e/support/secrets.ts).
+  const dir = logDir();
+  const file = dir ? createWriteStream(path.join(dir, `server-${options.port}-${Date.now()}-${child.pid}.log`)) : undefined;
   let output = "";
-  child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const keep = (chunk: Buffer) => {
+    output += chunk.toString();
+    file?.write(chunk);
+  };
+  child.stdout?.on("data", keep);
+  child.stderr?.on("data", keep);
+  child.once("exit", () => file?.end());
   const exited = once(child, "exit").then(([code]) => code as number | null);
 
   const url = `http://127.0.0.1:${options.port}`;

@@ -1,3 +1,5 @@
+import { recordCookieSecret, recordSecret } from "./secrets";
+
 /**
  * How tests, benchmarks and scripts sign in to a server they started. startServer() gives every
  * server PULSE_ADMIN_PASSWORD=TEST_ADMIN_PASSWORD unless told otherwise, so its first admin is
@@ -17,5 +19,7 @@ export async function signIn(baseUrl: string, credentials: { username: string; p
   const setCookie = response.headers.get("set-cookie") ?? "";
   const match = /pulse_session=([^;]+)/.exec(setCookie);
   if (!match) throw new Error(`sign-in answered without a session cookie: ${setCookie}`);
+  recordSecret(credentials.password);
+  recordCookieSecret(setCookie);
   return `pulse_session=${match[1]}`;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cameOverTls, checkOrigin, clientAddress, decideAccess, localPath, roleNeeded, type Principal } from "./access";
+import { cameOverTls, checkOrigin, clientAddress, decideAccess, decideMetricsAccess, localPath, roleNeeded, type Principal } from "./access";
 import { newSessionId, parseCookies, sessionKey, sessionKeyOf } from "./session";
 
 const get = (path: string) => ({ method: "GET", path });
@@ -46,6 +46,17 @@ describe("decideAccess", () => {
       for (const request of [get("/admin/accounts"), get("/admin/audit"), get("/api/accounts"), get("/api/audit"), post("/api/accounts"), { method: "DELETE", path: "/api/accounts/3" }]) {
         expect(decideAccess(request, admin, authRequired)).toEqual({ allow: true });
         expect(decideAccess(request, operator, authRequired)).toMatchObject({ allow: false, status: 403 });
+        expect(decideAccess(request, anonymous, authRequired)).toMatchObject({ allow: false, status: 401 });
+      }
+    }
+  });
+
+  it("keeps notifications (reading included) for operators and admins, sign-in on or off", () => {
+    for (const authRequired of [false, true]) {
+      for (const request of [get("/admin/notifications"), get("/api/notifications/contact-points"), post("/api/notifications/contact-points/1/test"), get("/api/notifications/deliveries")]) {
+        expect(decideAccess(request, admin, authRequired)).toEqual({ allow: true });
+        expect(decideAccess(request, operator, authRequired)).toEqual({ allow: true });
+        expect(decideAccess(request, viewer, authRequired)).toMatchObject({ allow: false, status: 403 });
         expect(decideAccess(request, anonymous, authRequired)).toMatchObject({ allow: false, status: 401 });
       }
     }
@@ -154,4 +165,18 @@ describe("localPath (where to go after signing in)", () => {
       expect(localPath(next)).toBeNull();
     },
   );
+});
+
+describe("metrics access", () => {
+  it("lets loopback, the bearer token and a signed-in person read /metrics, and no one else", () => {
+    const anonymous = { bearerMatches: false, signedIn: false };
+    expect(decideMetricsAccess({ ...anonymous, address: "127.0.0.1" }).allow).toBe(true);
+    expect(decideMetricsAccess({ ...anonymous, address: "127.8.0.3" }).allow).toBe(true);
+    expect(decideMetricsAccess({ ...anonymous, address: "::1" }).allow).toBe(true);
+    expect(decideMetricsAccess({ ...anonymous, address: "::ffff:127.0.0.1" }).allow).toBe(true);
+    expect(decideMetricsAccess({ ...anonymous, address: "10.1.2.3" })).toMatchObject({ allow: false, status: 401 });
+    expect(decideMetricsAccess({ ...anonymous, address: "128.0.0.1" }).allow).toBe(false);
+    expect(decideMetricsAccess({ address: "10.1.2.3", bearerMatches: true, signedIn: false }).allow).toBe(true);
+    expect(decideMetricsAccess({ address: "10.1.2.3", bearerMatches: false, signedIn: true }).allow).toBe(true);
+  });
 });

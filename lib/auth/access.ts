@@ -12,6 +12,8 @@ import type { Role } from "@/lib/contracts/accounts";
  *   PULSE_AUTH=on a signed-in account, or a display token for its own playlist's wall.
  * - A revoked or unknown display token opens nothing, sign-in on or off.
  * - Accounts and the audit log (pages and API) are for admins only, sign-in on or off.
+ * - Notifications (contact points, deliveries: page and API) are for operators and admins, reading
+ *   included, sign-in on or off: they name the teams' chat rooms and webhook receivers.
  */
 
 export type Principal =
@@ -38,6 +40,7 @@ export function isStateChanging(method: string): boolean {
 
 const PUBLIC_PATHS = [/^\/_next\//, /^\/favicon\.ico$/, /^\/signin$/, /^\/api\/session$/, /^\/api\/health$/];
 const ADMIN_PATHS = [/^\/admin\/(accounts|audit)(\/|$)/, /^\/api\/accounts(\/|$)/, /^\/api\/audit$/];
+const OPERATOR_PATHS = [/^\/admin\/notifications(\/|$)/, /^\/api\/notifications(\/|$)/];
 // Every account may change its own password, and see the page that does it.
 const SELF_SERVICE_PATHS = [/^\/api\/account\/password$/, /^\/account$/];
 const DISPLAY_READ_API = /^\/api\/(live|history|alerts|baselines)$/;
@@ -46,6 +49,7 @@ const DISPLAY_READ_API = /^\/api\/(live|history|alerts|baselines)$/;
 export function roleNeeded(request: { method: string; path: string }): Role | null {
   const { method, path } = request;
   if (ADMIN_PATHS.some((pattern) => pattern.test(path))) return "admin";
+  if (OPERATOR_PATHS.some((pattern) => pattern.test(path))) return "operator";
   if (SELF_SERVICE_PATHS.some((pattern) => pattern.test(path))) return "viewer";
   return isStateChanging(method) ? "operator" : null;
 }
@@ -140,4 +144,25 @@ export function localPath(next: unknown): string | null {
   if (typeof next !== "string" || !next.startsWith("/") || next.startsWith("//")) return null;
   if (/[\\\u0000-\u001f\u007f]/.test(next)) return null;
   return next;
+}
+
+/** Whether an address (as clientAddress gives it) is this machine's loopback. */
+export function isLoopbackAddress(address: string): boolean {
+  const plain = address.replace(/^::ffff:/i, "");
+  return plain === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(plain);
+}
+
+/**
+ * GET /metrics: a Prometheus server on this machine (loopback) or one holding METRICS_TOKEN
+ * scrapes without signing in; a signed-in person may read it too (any role: it holds counts, not
+ * data). Everyone else is refused, sign-in on or off: the figures describe the deployment itself.
+ */
+export function decideMetricsAccess(request: { address: string; bearerMatches: boolean; signedIn: boolean }): AccessDecision {
+  if (isLoopbackAddress(request.address) || request.bearerMatches || request.signedIn) return { allow: true };
+  return {
+    allow: false,
+    status: 401,
+    reason: "metrics are served to loopback, to a signed-in person, or with 'Authorization: Bearer <METRICS_TOKEN>'",
+    signIn: false,
+  };
 }

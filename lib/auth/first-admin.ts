@@ -14,8 +14,8 @@ export type FirstAdmin =
 /**
  * When no admin exists (a fresh database), creates `admin`: with PULSE_ADMIN_PASSWORD when set
  * (automation, tests; nothing is printed), otherwise with a random one-time password written to
- * `<dataDir>/initial-admin-password` (0600, readable by the server's user only) and returned so
- * that the caller prints it once. A generated password must be changed at first sign-in.
+ * `<dataDir>/initial-admin-password` (0600, readable by the server's user only), whose path the
+ * caller logs (never the password itself). A generated password must be changed at first sign-in.
  */
 export async function ensureFirstAdmin(options: { dataDir: string; presetPassword: string | undefined }): Promise<FirstAdmin> {
   if (await adminExists()) return { created: false };

@@ -1,3 +1,4 @@
+import "server-only";
 import pg from "pg";
 
 /** Creates `name` on the server behind `serverUrl` unless it exists; returns its URL. */

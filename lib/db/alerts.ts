@@ -1,8 +1,10 @@
+import "server-only";
 import type { Alert } from "@/lib/contracts/alerts";
 import type { OperatorSlug, SectorSlug } from "@/lib/contracts/catalog";
 import type { SeriesFilter } from "@/lib/contracts/filters";
 import { db } from "./client";
 import type { Alert as AlertRow } from "./generated/prisma/client";
+import { enqueueAlertNotifications } from "./notifications";
 
 function toAlert(row: AlertRow): Alert {
   return {
@@ -25,38 +27,53 @@ function toAlert(row: AlertRow): Alert {
 
 export type NewAlert = Omit<Alert, "id" | "resolvedAt">;
 
+/**
+ * Stores a new alert and, in the same transaction, queues its "raised" notifications: either both
+ * are written or neither is (docs/NOTIFICATIONS.md).
+ */
 export async function insertAlert(alert: NewAlert): Promise<Alert> {
-  const row = await db().alert.create({
-    data: {
-      raisedAt: new Date(alert.raisedAt),
-      operatorSlug: alert.operator,
-      sectorSlug: alert.sector,
-      kind: alert.kind,
-      severity: alert.severity,
-      observed: alert.observed,
-      expected: alert.expected,
-      expectedLow: alert.expectedLow,
-      expectedHigh: alert.expectedHigh,
-      message: alert.message,
-      provenance: alert.provenance,
-    },
+  return db().$transaction(async (tx) => {
+    const row = await tx.alert.create({
+      data: {
+        raisedAt: new Date(alert.raisedAt),
+        operatorSlug: alert.operator,
+        sectorSlug: alert.sector,
+        kind: alert.kind,
+        severity: alert.severity,
+        observed: alert.observed,
+        expected: alert.expected,
+        expectedLow: alert.expectedLow,
+        expectedHigh: alert.expectedHigh,
+        message: alert.message,
+        provenance: alert.provenance,
+      },
+    });
+    const stored = toAlert(row);
+    await enqueueAlertNotifications(tx, "raised", stored);
+    return stored;
   });
-  return toAlert(row);
 }
 
-/** Records a worsening (new severity and reading) or the end of an alert. */
+/**
+ * Records a worsening (new severity and reading) or the end of an alert, and queues its "updated"
+ * or "resolved" notifications in the same transaction.
+ */
 export async function updateAlert(
   id: number,
   change: Partial<Pick<Alert, "severity" | "observed" | "expected" | "expectedLow" | "expectedHigh" | "message" | "resolvedAt">>,
 ): Promise<Alert> {
-  const row = await db().alert.update({
-    where: { id },
-    data: {
-      ...change,
-      resolvedAt: change.resolvedAt === undefined ? undefined : change.resolvedAt && new Date(change.resolvedAt),
-    },
+  return db().$transaction(async (tx) => {
+    const row = await tx.alert.update({
+      where: { id },
+      data: {
+        ...change,
+        resolvedAt: change.resolvedAt === undefined ? undefined : change.resolvedAt && new Date(change.resolvedAt),
+      },
+    });
+    const stored = toAlert(row);
+    await enqueueAlertNotifications(tx, stored.resolvedAt ? "resolved" : "updated", stored);
+    return stored;
   });
-  return toAlert(row);
 }
 
 /**
@@ -82,10 +99,19 @@ export async function fetchAlerts(query: {
   return rows.map(toAlert);
 }
 
-/** Marks alerts left open by a previous process as resolved: nobody is watching them any more. */
+/**
+ * Marks alerts left open by a previous process as resolved (nobody is watching them any more),
+ * queueing their "resolved" notifications so that the people told of them hear the end too.
+ */
 export async function resolveOrphanedAlerts(atMs: number): Promise<number> {
-  const { count } = await db().alert.updateMany({ where: { resolvedAt: null }, data: { resolvedAt: new Date(atMs) } });
-  return count;
+  return db().$transaction(async (tx) => {
+    const open = await tx.alert.findMany({ where: { resolvedAt: null } });
+    if (open.length === 0) return 0;
+    const resolvedAt = new Date(atMs);
+    await tx.alert.updateMany({ where: { id: { in: open.map((row) => row.id) } }, data: { resolvedAt } });
+    for (const row of open) await enqueueAlertNotifications(tx, "resolved", toAlert({ ...row, resolvedAt }));
+    return open.length;
+  });
 }
 
 export async function pruneAlerts(beforeMs: number): Promise<number> {

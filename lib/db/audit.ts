@@ -1,3 +1,4 @@
+import "server-only";
 import type { AuditEvent } from "@/lib/contracts/accounts";
 import { db } from "./client";
 import type { Prisma } from "./generated/prisma/client";

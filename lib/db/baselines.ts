@@ -1,3 +1,4 @@
+import "server-only";
 import type { Baseline } from "@/lib/contracts/baselines";
 import type { OperatorSlug, SectorSlug } from "@/lib/contracts/catalog";
 import type { SeriesFilter } from "@/lib/contracts/filters";

@@ -1,7 +1,9 @@
+import "server-only";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { getEnv } from "@/lib/env";
 import { createLogger } from "@/lib/logger";
+import { metrics } from "@/lib/observability/metrics";
 import { PrismaClient } from "./generated/prisma/client";
 
 const log = createLogger("db");
@@ -33,7 +35,30 @@ export function createDatabase(connectionString: string, kind: DatabaseKind): Da
   const adapter = new PrismaPg(pool, {
     onConnectionError: (error) => log.warn("database connection error", { error: error.message }),
   });
-  return { prisma: new PrismaClient({ adapter }), pool, kind };
+  return { prisma: timed(new PrismaClient({ adapter })), pool, kind };
+}
+
+/**
+ * Every Prisma operation, timed into pulse_db_query_duration_seconds by model and operation
+ * (bounded by the schema, unlike SQL text). A query-only extension changes no type, so the
+ * extended client is still a PrismaClient to every query function.
+ */
+function timed(prisma: PrismaClient): PrismaClient {
+  return prisma.$extends({
+    query: {
+      async $allOperations({ model, operation, args, query }) {
+        const stop = metrics.dbQueryDuration.startTimer({ model: model ?? "raw", operation });
+        try {
+          const result = await query(args);
+          stop({ outcome: "ok" });
+          return result;
+        } catch (error) {
+          stop({ outcome: "error" });
+          throw error;
+        }
+      },
+    },
+  }) as unknown as PrismaClient;
 }
 
 /** Makes `database` the process-wide handle that every query function uses. */

@@ -1,3 +1,4 @@
+import "server-only";
 import { createHash, randomBytes } from "node:crypto";
 import type { DisplayToken } from "@/lib/contracts/playlists";
 import { db } from "./client";

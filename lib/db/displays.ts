@@ -1,3 +1,4 @@
+import "server-only";
 import type { Display, Heartbeat } from "@/lib/contracts/displays";
 import { db } from "./client";
 

@@ -1,3 +1,4 @@
+import "server-only";
 import type { HealthResponse } from "@/lib/contracts/health";
 import { getDatabase } from "./client";
 

@@ -1,3 +1,4 @@
+import "server-only";
 import path from "node:path";
 import { runner } from "node-pg-migrate";
 import { createLogger } from "@/lib/logger";

@@ -1,3 +1,4 @@
+import "server-only";
 import type { OperatorSlug, SectorSlug } from "@/lib/contracts/catalog";
 import type { Playlist, PlaylistInput, PlaylistUpdate, PlaylistView } from "@/lib/contracts/playlists";
 import { db } from "./client";

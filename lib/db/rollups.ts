@@ -1,3 +1,4 @@
+import "server-only";
 import type { OperatorSlug, SectorSlug } from "@/lib/contracts/catalog";
 import type { SeriesFilter } from "@/lib/contracts/filters";
 import type { HistoryProvenance, HistoryResponse } from "@/lib/contracts/history";

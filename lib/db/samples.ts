@@ -1,3 +1,4 @@
+import "server-only";
 import type { OperatorSlug, SectorSlug } from "@/lib/contracts/catalog";
 import type { SampleSource, StoredSample } from "@/lib/contracts/ingest";
 import { db } from "./client";

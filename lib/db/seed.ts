@@ -1,3 +1,4 @@
+import "server-only";
 import reportFigures from "@/prisma/seed/report-figures.json";
 import { OPERATORS, OPERATOR_SLUGS, SECTORS, SECTOR_SLUGS } from "@/lib/contracts/catalog";
 import { buildReportBaselines, type ReportFigures } from "@/lib/domain/report-baselines";

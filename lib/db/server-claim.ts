@@ -1,3 +1,4 @@
+import "server-only";
 import { hostname } from "node:os";
 import pg from "pg";
 import { createLogger } from "@/lib/logger";

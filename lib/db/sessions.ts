@@ -1,3 +1,4 @@
+import "server-only";
 import type { Role } from "@/lib/contracts/accounts";
 import { db } from "./client";
 

@@ -1,3 +1,4 @@
+import "server-only";
 /** Prisma's codes for "the server cannot be reached / the connection failed or timed out". */
 const PRISMA_CONNECTION_CODES = new Set(["P1001", "P1002", "P1008", "P1017", "P2024"]);
 /** Node's socket errors on the way to the database. */

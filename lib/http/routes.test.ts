@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from "node:fs";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
-import { API_ROUTES, allowedMethods, matchApiRoute } from "./routes";
+import { API_ROUTES, PAGE_ROUTES, allowedMethods, matchApiRoute, routeTemplate } from "./routes";
 
 /** Every app/api route file and the methods it exports, read from the source. */
 function routesOnDisk(): Record<string, string[]> {
@@ -36,5 +36,28 @@ describe("the API route table", () => {
   it("allows HEAD where GET is allowed, and OPTIONS everywhere", () => {
     expect(allowedMethods(matchApiRoute("/api/health")!)).toEqual(["GET", "HEAD", "OPTIONS"]);
     expect(allowedMethods(matchApiRoute("/api/simulator/incidents")!)).toEqual(["POST", "OPTIONS"]);
+  });
+
+  it("lists every page in app/", () => {
+    const pages: string[] = [];
+    const walk = (dir: string) => {
+      for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        if (entry.isDirectory()) walk(join(dir, entry.name));
+        else if (entry.name === "page.tsx") pages.push(`/${relative("app", dir).split("\\").join("/")}`.replace(/\/$/, "") || "/");
+      }
+    };
+    walk("app");
+    expect([...PAGE_ROUTES].sort()).toEqual(pages.sort());
+  });
+
+  it("labels paths with route templates, never raw paths", () => {
+    expect(routeTemplate("/api/playlists/lobby/tokens")).toBe("/api/playlists/[slug]/tokens");
+    expect(routeTemplate("/wall/lobby")).toBe("/wall/[slug]");
+    expect(routeTemplate("/")).toBe("/");
+    expect(routeTemplate("/metrics")).toBe("/metrics");
+    expect(routeTemplate("/_next/static/chunks/abc.js")).toBe("/_next/static");
+    expect(routeTemplate("/wp-login.php")).toBe("other");
+    expect(routeTemplate("/api/nothing/at/all")).toBe("other");
+    expect(routeTemplate("/wall/a/b")).toBe("other");
   });
 });

@@ -27,6 +27,11 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { pattern: "/api/health", methods: ["GET"], bodyMethods: [] },
   { pattern: "/api/history", methods: ["GET"], bodyMethods: [] },
   { pattern: "/api/live", methods: ["GET"], bodyMethods: [] },
+  { pattern: "/api/notifications/contact-points", methods: ["GET", "POST"], bodyMethods: ["POST"] },
+  { pattern: "/api/notifications/contact-points/[id]", methods: ["PATCH", "DELETE"], bodyMethods: ["PATCH"] },
+  { pattern: "/api/notifications/contact-points/[id]/test", methods: ["POST"], bodyMethods: [] },
+  { pattern: "/api/notifications/deliveries", methods: ["GET"], bodyMethods: [] },
+  { pattern: "/api/notifications/deliveries/[id]/retry", methods: ["POST"], bodyMethods: [] },
   { pattern: "/api/playlists", methods: ["GET", "POST"], bodyMethods: ["POST"] },
   { pattern: "/api/playlists/[slug]", methods: ["GET", "PUT", "DELETE"], bodyMethods: ["PUT"] },
   { pattern: "/api/playlists/[slug]/tokens", methods: ["GET", "POST"], bodyMethods: ["POST"] },
@@ -50,4 +55,43 @@ export function allowedMethods(route: ApiRoute): HttpMethod[] {
   if (methods.has("GET")) methods.add("HEAD");
   methods.add("OPTIONS");
   return [...methods];
+}
+
+/**
+ * Prometheus metrics, served by the custom server itself (server/metrics-endpoint.ts) rather than
+ * by an app route: it must answer while Next.js or the database is in trouble.
+ */
+export const METRICS_PATH = "/metrics";
+
+/** Every page in app/ (Next's file-system patterns); lib/http/routes.test.ts checks them against the disk. */
+export const PAGE_ROUTES: readonly string[] = [
+  "/",
+  "/account",
+  "/admin/accounts",
+  "/admin/audit",
+  "/admin/notifications",
+  "/displays",
+  "/playlists",
+  "/signin",
+  "/wall",
+  "/wall/[slug]",
+];
+
+const compiledPages = PAGE_ROUTES.map((pattern) => ({
+  pattern,
+  regex: new RegExp(`^${pattern.replace(/\[[^\]]+\]/g, "[^/]+")}/?$`),
+}));
+
+/**
+ * The route template a path belongs to, for metric labels: an API or page pattern, /metrics,
+ * Next's static files, or "other". Never the raw path, whose values are unbounded.
+ */
+export function routeTemplate(pathname: string): string {
+  const api = matchApiRoute(pathname);
+  if (api) return api.pattern;
+  if (pathname === METRICS_PATH) return METRICS_PATH;
+  if (pathname.startsWith("/_next/static/")) return "/_next/static";
+  if (pathname.startsWith("/_next/")) return "/_next";
+  if (pathname === "/favicon.ico") return "/favicon.ico";
+  return compiledPages.find(({ regex }) => regex.test(pathname))?.pattern ?? "other";
 }

@@ -4,6 +4,7 @@ import { heartbeatSchema, type Heartbeat } from "@/lib/contracts/displays";
 import type { Acknowledgement } from "@/lib/contracts/realtime";
 import { DisplayClaimedError } from "@/lib/db/displays";
 import { createLogger } from "@/lib/logger";
+import { metrics } from "@/lib/observability/metrics";
 import type { StreamIo, StreamSocket } from "./stream-server";
 
 const log = createLogger("displays");
@@ -43,11 +44,13 @@ export function attachDisplayFleet(
       const answer = typeof ack === "function" ? (ack as (response: Acknowledgement<{ recorded: true }>) => void) : () => {};
       const parsed = heartbeatSchema.safeParse(heartbeat);
       if (!parsed.success) {
+        metrics.clientMessagesRefused.inc({ reason: "bad_request" });
         answer({ ok: false, error: { code: "bad_request", message: describeZodError(parsed.error) } });
         return;
       }
       const refusal = heartbeatRefusal(parsed.data, socket.data);
       if (refusal) {
+        metrics.clientMessagesRefused.inc({ reason: "forbidden" });
         answer({ ok: false, error: { code: "forbidden", message: refusal } });
         return;
       }
@@ -58,9 +61,11 @@ export function attachDisplayFleet(
       } catch (error) {
         if (error instanceof DisplayClaimedError) {
           socket.data.displayId = undefined;
+          metrics.clientMessagesRefused.inc({ reason: "forbidden" });
           answer({ ok: false, error: { code: "forbidden", message: error.message } });
           return;
         }
+        metrics.clientMessagesRefused.inc({ reason: "unavailable" });
         log.warn("heartbeat not recorded", { display: parsed.data.displayId, error: error instanceof Error ? error.message : String(error) });
         answer({ ok: false, error: { code: "unavailable", message: "the heartbeat could not be stored; it will be sent again" } });
       }
@@ -80,6 +85,7 @@ export function attachDisplayFleet(
         socket.emit("display:revoked");
         socket.disconnect(true);
       }
+      if (targets.length) metrics.socketsCutOff.inc({ reason: "token_revoked" }, targets.length);
       if (targets.length) log.info("closed the sockets of a revoked display token", { tokenId, sockets: targets.length });
       return targets.length;
     },

@@ -5,7 +5,7 @@ import type { SeriesFilter } from "@/lib/contracts/filters";
 import type { StoredSample } from "@/lib/contracts/ingest";
 import { MAX_SNAPSHOT_TICKS, type ServerInfo } from "@/lib/contracts/realtime";
 import { insertAlert, pruneAlerts, resolveOrphanedAlerts, updateAlert } from "@/lib/db/alerts";
-import { pruneDisplays, recordHeartbeat } from "@/lib/db/displays";
+import { listDisplays, pruneDisplays, recordHeartbeat } from "@/lib/db/displays";
 import { pruneRollups, upsertRollups } from "@/lib/db/rollups";
 import { pruneSamples } from "@/lib/db/samples";
 import { findSamplesForRefill } from "@/lib/db/measured-refill";
@@ -14,6 +14,7 @@ import { ConnectionModel } from "@/lib/domain/simulator/model";
 import type { Incident } from "@/lib/domain/simulator/incidents";
 import type { Env } from "@/lib/env";
 import { createLogger } from "@/lib/logger";
+import { registerRealtimeProbe, metrics, ROOM_KINDS, type RoomKind, type ScreenState, type SocketClient } from "@/lib/observability/metrics";
 import { APP_VERSION } from "@/lib/version";
 import { AlertService } from "./alert-service";
 import { backfillHistory } from "./backfill";
@@ -25,6 +26,7 @@ import { createSocketSessions } from "./socket-sessions";
 import {
   attachStreamServer,
   createSocketServer,
+  roomKindOf,
   snapshotFor,
   type SocketLimits,
   type StreamIo,
@@ -95,6 +97,7 @@ export interface RealtimeDatabase {
   pruneSessions: typeof pruneSessions;
   findSamplesForRefill: typeof findSamplesForRefill;
   pruneSamples: typeof pruneSamples;
+  listDisplays: typeof listDisplays;
 }
 
 const POSTGRES: RealtimeDatabase = {
@@ -109,6 +112,7 @@ const POSTGRES: RealtimeDatabase = {
   pruneSessions,
   findSamplesForRefill,
   pruneSamples,
+  listDisplays,
 };
 
 /** What createRealtimeServer needs; the product, the integration tests and the benchmarks each pass theirs. */
@@ -199,7 +203,30 @@ function startRealtime(io: StreamIo, config: RealtimeConfig, buildId: string, db
   const stream = attachStreamServer(io, source, info, config.PULSE_AUTH === "on" ? { authorizeFilter } : {});
   const fleet = attachDisplayFleet(io, db.recordHeartbeat);
   const writer = new RollupWriter({ source, write: db.upsertRollups, flushMs: config.ROLLUP_FLUSH_MS });
-  const alerts = new AlertService(source, { insert: db.insertAlert, update: db.updateAlert }, stream.publishAlert);
+  const alerts = new AlertService(source, { insert: db.insertAlert, update: db.updateAlert }, (change, alert) => {
+    metrics.alertChanges.inc({ change, severity: alert.severity });
+    stream.publishAlert(change, alert);
+  });
+  const unregisterProbe = registerRealtimeProbe({
+    sockets: () => {
+      const counts: Record<SocketClient, number> = { account: 0, display: 0, anonymous: 0 };
+      for (const socket of io.sockets.sockets.values()) counts[socket.data.displayToken ? "display" : socket.data.sessionKey ? "account" : "anonymous"]++;
+      return counts;
+    },
+    subscriptions: () => {
+      const counts = Object.fromEntries(ROOM_KINDS.map((kind) => [kind, 0])) as Record<RoomKind, number>;
+      for (const socket of io.sockets.sockets.values()) if (socket.data.room) counts[roomKindOf(socket.data.room)]++;
+      return counts;
+    },
+    rollupBacklog: () => writer.pendingRows,
+    screens: async () => {
+      const counts: Record<ScreenState, number> = { live: 0, stale: 0, silent: 0 };
+      for (const display of await db.listDisplays({ nowMs: now(), buildId, connected: fleet.connected() })) {
+        counts[display.health === "silent" ? "silent" : display.connected && display.currentBuild ? "live" : "stale"]++;
+      }
+      return counts;
+    },
+  });
 
   writer.start();
   alerts.start();
@@ -261,6 +288,7 @@ function startRealtime(io: StreamIo, config: RealtimeConfig, buildId: string, db
     backfilled,
     stop: async () => {
       clearInterval(pruneTimer);
+      unregisterProbe();
       stopping.abort();
       source.stop();
       stream.close();

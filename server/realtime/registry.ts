@@ -1,3 +1,4 @@
+import "server-only";
 import type { Incident } from "@/lib/domain/simulator/incidents";
 import type { SeriesFilter } from "@/lib/contracts/filters";
 import type { StoredSample } from "@/lib/contracts/ingest";

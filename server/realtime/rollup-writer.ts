@@ -2,6 +2,7 @@ import { RollupAccumulator, type MinuteRollup } from "@/lib/domain/rollups";
 import { SERIES } from "@/lib/domain/series";
 import type { RollupRow } from "@/lib/db/rollups";
 import { createLogger } from "@/lib/logger";
+import { metrics } from "@/lib/observability/metrics";
 import type { FullTick, TickSource } from "./tick-source";
 
 const log = createLogger("rollups");
@@ -86,9 +87,12 @@ export class RollupWriter {
   private async writePending(): Promise<void> {
     while (this.pending.length > 0) {
       const batch = this.pending.slice(0, 5_000);
+      const timer = metrics.rollupFlushDuration.startTimer();
       try {
         await this.options.write(batch);
+        timer({ outcome: "ok" });
       } catch (error) {
+        timer({ outcome: "error" });
         log.warn("writing rollups failed; will retry", { rows: this.pending.length, error: error instanceof Error ? error.message : String(error) });
         return;
       }

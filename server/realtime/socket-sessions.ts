@@ -1,6 +1,7 @@
 import type { Playlist } from "@/lib/contracts/playlists";
 import { filterKey } from "@/lib/domain/series";
 import { createLogger } from "@/lib/logger";
+import { metrics } from "@/lib/observability/metrics";
 import type { StreamIo, StreamSocket } from "./stream-server";
 
 const log = createLogger("access");
@@ -30,6 +31,7 @@ export function createSocketSessions(io: StreamIo, options: { scopeDisplays: boo
       const keys = new Set(sessionKeys);
       const targets = sockets().filter((socket) => socket.data.sessionKey !== undefined && keys.has(socket.data.sessionKey));
       for (const socket of targets) socket.disconnect(true);
+      if (targets.length) metrics.socketsCutOff.inc({ reason: "session_ended" }, targets.length);
       if (targets.length) log.info("closed the sockets of ended sessions", { sockets: targets.length });
       return targets.length;
     },
@@ -40,6 +42,7 @@ export function createSocketSessions(io: StreamIo, options: { scopeDisplays: boo
         socket.emit("display:revoked");
         socket.disconnect(true);
       }
+      if (targets.length) metrics.socketsCutOff.inc({ reason: "playlist_deleted" }, targets.length);
       if (targets.length) log.info("closed the sockets of a deleted playlist", { playlist: playlistSlug, sockets: targets.length });
       return targets.length;
     },

@@ -27,6 +27,7 @@ import { clientAddress } from "@/lib/auth/access";
 import type { Role } from "@/lib/contracts/accounts";
 import { getEnv, type Env } from "@/lib/env";
 import { createLogger } from "@/lib/logger";
+import { countSent, metrics, type RoomKind } from "@/lib/observability/metrics";
 import type { AlertChange } from "./alert-service";
 import type { FullTick, TickSource } from "./tick-source";
 
@@ -163,6 +164,7 @@ function guardAddresses(io: StreamIo, limits: SocketLimits, warnings: ThrottledW
     socket.data.address = address;
     const current = open.get(address) ?? 0;
     if (current >= limits.connectionsPerAddress) {
+      metrics.handshakesRefused.inc({ reason: "too_many_open" });
       warnings.warn("connections", address, "refused a socket: too many open from one address", { open: current });
       next(connectRefusal(`too many connections from this address: at most ${limits.connectionsPerAddress} at once`));
       return;
@@ -182,6 +184,7 @@ function guardAddresses(io: StreamIo, limits: SocketLimits, warnings: ThrottledW
       () => next(),
       (rejection: unknown) => {
         if (!(rejection instanceof RateLimiterRes)) return next(rejection instanceof Error ? rejection : new Error("unavailable"));
+        metrics.handshakesRefused.inc({ reason: "too_many_new" });
         warnings.warn("connects", address, "refused a socket: too many new connections from one address", {});
         next(
           connectRefusal(
@@ -300,6 +303,13 @@ export function snapshotFor(source: TickSource, filter: SeriesFilter, ticks: num
   };
 }
 
+/** The kind of filter a stream room (`stream:<operators>|<sectors>`) carries, for metrics. */
+export function roomKindOf(room: string): RoomKind {
+  const [operators, sectors] = room.slice("stream:".length).split("|");
+  if (operators === "*") return sectors === "*" ? "all" : "sector";
+  return sectors === "*" ? "operator" : "operator_sector";
+}
+
 export interface StreamServer {
   publishAlert(change: AlertChange, alert: Alert): void;
   /** Rooms with at least one socket (for tests and benchmarks). */
@@ -330,8 +340,9 @@ export function attachStreamServer(io: StreamIo, source: TickSource, info: Serve
   };
 
 
-  const cut = (socket: StreamSocket, kind: string, message: string, fields: Record<string, unknown>) => {
-    warnings.warn(kind, socket.data.address, message, { id: socket.id, ...fields });
+  const cut = (socket: StreamSocket, reason: "unsent_bytes" | "lag_timeout" | "flood", message: string, fields: Record<string, unknown>) => {
+    metrics.socketsCutOff.inc({ reason });
+    warnings.warn(reason === "flood" ? "flood" : "backpressure", socket.data.address, message, { id: socket.id, ...fields });
     cutOff(socket);
   };
 
@@ -347,7 +358,7 @@ export function attachStreamServer(io: StreamIo, source: TickSource, info: Serve
       const unsent = unsentBytes(socket);
       const lagging = socket.data.lagging;
       if (unsent > limits.sendBufferHardBytes) {
-        cut(socket, "backpressure", "closed a socket that does not read: too many unsent bytes", { unsentBytes: unsent });
+        cut(socket, "unsent_bytes", "closed a socket that does not read: too many unsent bytes", { unsentBytes: unsent });
         continue;
       }
       if (!lagging) {
@@ -357,7 +368,7 @@ export function attachStreamServer(io: StreamIo, source: TickSource, info: Serve
       } else if (unsent <= limits.sendBufferSoftBytes / 2) {
         endLagging(socket); // caught up: this tick goes out again
       } else if (now - lagging.sinceMs > limits.lagTimeoutMs) {
-        cut(socket, "backpressure", "closed a socket that has not caught up", { unsentBytes: unsent, laggingMs: now - lagging.sinceMs });
+        cut(socket, "lag_timeout", "closed a socket that has not caught up", { unsentBytes: unsent, laggingMs: now - lagging.sinceMs });
       } else if (socket.data.room) {
         lagging.droppedTicks++;
       }
@@ -392,6 +403,7 @@ export function attachStreamServer(io: StreamIo, source: TickSource, info: Serve
   });
 
   const refuse = (socket: StreamSocket, code: ClientErrorCode, message: string, ack?: unknown) => {
+    metrics.clientMessagesRefused.inc({ reason: code });
     if (typeof ack === "function") (ack as (response: Acknowledgement<never>) => void)({ ok: false, error: { code, message } });
     else socket.emit("client:error", { code, message });
   };
@@ -428,8 +440,12 @@ export function attachStreamServer(io: StreamIo, source: TickSource, info: Serve
       violated(socket);
     };
     conn.on("packet", charge);
+    // Every packet engine.io queues for this client, broadcasts included (encoded once, counted per socket).
+    const countPacket = (packet: EnginePacketLike) => countSent(packetBytes(packet));
+    conn.on("packetCreate", countPacket);
     socket.once("disconnect", () => {
       conn.off("packet", charge);
+      conn.off("packetCreate", countPacket);
       socket.data.lagging = undefined;
     });
 

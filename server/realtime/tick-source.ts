@@ -8,6 +8,7 @@ import { SERIES, SERIES_COUNT, seriesIndex } from "@/lib/domain/series";
 import type { SeriesProvenance, StoredSample } from "@/lib/contracts/ingest";
 import { encodeProvenance } from "@/lib/contracts/realtime";
 import { createLogger } from "@/lib/logger";
+import { metrics } from "@/lib/observability/metrics";
 
 const log = createLogger("ticks");
 
@@ -192,6 +193,8 @@ export class TickSource {
     const from = Math.max(this.lastSeq + 1, dueSeq - this.buffer.capacity + 1);
     if (from > this.lastSeq + 1) log.warn("event loop stalled; skipping ticks", { skipped: from - this.lastSeq - 1 });
     for (let seq = from; seq <= dueSeq; seq++) {
+      metrics.tickLateness.observe(Math.max(0, this.now() - dueAt(this.clock, seq)) / 1000);
+      metrics.ticks.inc();
       const tick = this.produce(seq);
       this.buffer.push(tick);
       this.lastSeq = seq;

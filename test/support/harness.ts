@@ -3,13 +3,15 @@ import pg from "pg";
 import { chromium, type Browser } from "@playwright/test";
 import { dropDatabase } from "@/lib/db/admin";
 import type { RunningServer } from "@/e2e/support/server";
+import { CHROMIUM_ARGS } from "./chromium";
+
+export { CHROMIUM_ARGS };
 
 /**
  * What the benchmarks, the soak test and the screenshot script share: Debian's Chromium with the
  * flags this network needs, ports that must be free, leftover databases, waiting for history, and
- * an orderly cleanup on success, failure or Ctrl-C. (Playwright's e2e config uses the same flags.)
+ * an orderly cleanup on success, failure or Ctrl-C.
  */
-export const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
 
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: CHROMIUM_ARGS, timeout: 30_000 });
