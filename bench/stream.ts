@@ -87,7 +87,8 @@ async function main() {
   const httpServer = createServer();
   const edge = createHttpEdge({ listenHost: "127.0.0.1", port: () => (httpServer.address() as AddressInfo | null)?.port ?? 0, dev: false });
   const realtime = createRealtimeServer(httpServer, {
-    config: { SIM_SEED: "bench", SIM_TICK_MS: TICK_MS, SIM_SPEED: 1, HISTORY_BACKFILL_HOURS: 0, HISTORY_RETENTION_DAYS: 30, ROLLUP_FLUSH_MS: 5000, PULSE_AUTH: "off" },
+    config: { SIM_SEED: "bench", SIM_TICK_MS: TICK_MS, SIM_SPEED: 1, HISTORY_BACKFILL_HOURS: 0, HISTORY_RETENTION_DAYS: 30, ROLLUP_FLUSH_MS: 5000, PULSE_AUTH: "off",
+      SIMULATOR: "on", MEASURED_STALE_SECONDS: 180, MEASURED_EXPIRE_SECONDS: 3600, INGEST_MAX_SKEW_SECONDS: 30 },
     buildId: "bench",
     gate: createAccessGate({ authRequired: false }),
     isAllowedHost: edge.isAllowedHost,

@@ -8,7 +8,8 @@
 import { parseArgs } from "node:util";
 import { OPERATORS, OPERATOR_SLUGS, SECTORS, SECTOR_SLUGS } from "@/lib/contracts/catalog";
 import { parseSlugList } from "@/lib/contracts/filters";
-import type { StreamSubscribed, Tick } from "@/lib/contracts/realtime";
+import { provenanceAt, type StreamSubscribed, type Tick } from "@/lib/contracts/realtime";
+import { SERIES_PROVENANCES, type SeriesProvenance } from "@/lib/contracts/ingest";
 import { DISPLAY_TIME_ZONE } from "@/lib/domain/format";
 import { StreamClient } from "@/lib/realtime/stream-client";
 
@@ -87,15 +88,41 @@ function describeColumns(subscription: StreamSubscribed): { labels: string[]; gr
   };
 }
 
+/** "21 simulated" or "3 measured · 1 stale · 17 simulated": how many of the series come from where. */
+function describeProvenance(tick: Tick, series: number): string {
+  const counts = new Map<SeriesProvenance, number>();
+  for (let index = 0; index < series; index++) {
+    const provenance = provenanceAt(tick.p, index);
+    counts.set(provenance, (counts.get(provenance) ?? 0) + 1);
+  }
+  const words: Record<SeriesProvenance, string> = { measured: "measured", stale: "stale", simulated: "simulated", none: "no data" };
+  return SERIES_PROVENANCES.filter((provenance) => counts.has(provenance))
+    .map((provenance) => `${counts.get(provenance)} ${words[provenance]}`)
+    .join(" · ");
+}
+
+// Printed in full when it changes (the stream client hands every tick its provenance).
+let lastProvenance: string | undefined;
+
 function printTick(tick: Tick, subscription: StreamSubscribed): void {
   if (args.json) {
-    const values = Object.fromEntries(subscription.series.map((entry, index) => [`${entry.operator}:${entry.sector}`, tick.v[index]]));
-    process.stdout.write(`${JSON.stringify({ seq: tick.s, at: new Date(tick.t).toISOString(), provenance: subscription.provenance, values })}\n`);
+    const key = (index: number) => `${subscription.series[index]!.operator}:${subscription.series[index]!.sector}`;
+    const values = Object.fromEntries(subscription.series.map((_, index) => [key(index), tick.v[index]]));
+    const provenance = Object.fromEntries(subscription.series.map((_, index) => [key(index), provenanceAt(tick.p, index)]));
+    process.stdout.write(`${JSON.stringify({ seq: tick.s, at: new Date(tick.t).toISOString(), provenance, values })}\n`);
     return;
   }
+  if (tick.p !== lastProvenance) {
+    lastProvenance = tick.p;
+    const marked = subscription.series
+      .map((entry, index) => ({ entry, provenance: provenanceAt(tick.p, index) }))
+      .filter(({ provenance }) => provenance !== "simulated")
+      .map(({ entry, provenance }) => `${entry.operator}/${entry.sector} ${provenance}`);
+    note(`sources: ${describeProvenance(tick, subscription.series.length)}${marked.length ? ` (${marked.join(", ")})` : ""}`);
+  }
   const { labels, groups } = describeColumns(subscription);
-  const total = tick.v.reduce((sum, value) => sum + value, 0);
-  const columns = groups.map((group, index) => `${labels[index]} ${count.format(group.reduce((sum, at) => sum + tick.v[at]!, 0))}`);
+  const total = tick.v.reduce<number>((sum, value) => sum + (value ?? 0), 0);
+  const columns = groups.map((group, index) => `${labels[index]} ${count.format(group.reduce<number>((sum, at) => sum + (tick.v[at] ?? 0), 0))}`);
   process.stdout.write(`${time(tick.t)}  #${tick.s}  total ${count.format(total)}  │ ${columns.join("  ")}\n`);
 }
 
@@ -151,7 +178,7 @@ const client = new StreamClient({
   snapshotTicks: 1,
   socketOptions: { transports: ["websocket"] },
   handlers: {
-    onHello: (info) => note(`server ${info.version} (build ${info.buildId}), a tick every ${info.tickMs} ms; values are ${info.provenance}`),
+    onHello: (info) => note(`server ${info.version} (build ${info.buildId}), a tick every ${info.tickMs} ms; simulator ${info.simulator}`),
     onSnapshot: (subscription) => subscription.ticks.forEach((tick) => printTick(tick, subscription)),
     onTicks: (ticks, subscription) => ticks.forEach((tick) => printTick(tick, subscription)),
     onStatus: (status) => {

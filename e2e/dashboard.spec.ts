@@ -22,7 +22,9 @@ test.describe("the live dashboard", () => {
     for (const panel of ["kpi", "over-time", "matrix", "expected", "baselines", "alerts"]) {
       await expect(page.locator(`[data-panel="${panel}"]`)).toBeVisible();
     }
-    await expect(page.locator('[data-panel="kpi"] [data-provenance="simulated"]')).toBeVisible();
+    await expect(page.locator('[data-panel="kpi"] header [data-provenance="simulated"]')).toBeVisible();
+    // Every matrix cell says which series it is and where its value comes from (here: the simulator).
+    await expect(page.locator('[data-panel="matrix"] [data-series][data-provenance="simulated"]')).toHaveCount(21);
   });
 
   test("filters to one operator from the controls, and the socket then carries only its series", async ({ page }) => {

@@ -9,9 +9,10 @@ import type { Messages } from "@/lib/i18n/messages";
 import { operatorName, sectorName } from "@/lib/i18n/names";
 import { alertsQueryOptions } from "@/lib/queries/alerts";
 import { throwWhenEmpty } from "@/lib/queries/query-client";
-import { SimulatedBadge } from "./simulated-badge";
+import { LiveProvenanceBadge } from "./simulated-badge";
 import { useContext } from "react";
 import { Panel } from "@/components/ui/panel";
+import { ProvenanceBadge } from "@/components/ui/provenance-badge";
 import { PanelAge } from "./panel-age";
 import { WallContext } from "@/components/providers/wall-context";
 import { useView } from "@/components/providers/view-context";
@@ -45,7 +46,7 @@ export function AlertsFeed({ limit }: { limit?: number }) {
       age={<PanelAge />}
       id="alerts"
       title={messages.alerts.heading}
-      badge={<SimulatedBadge />}
+      badge={<LiveProvenanceBadge />}
     >
       {alerts.length === 0 ? (
         <p className="text-sm text-ink-muted">{messages.alerts.none}</p>
@@ -63,6 +64,12 @@ export function AlertsFeed({ limit }: { limit?: number }) {
                 <span className="font-semibold uppercase tracking-wide text-ink">{messages.alerts.severity[alert.severity]}</span>
                 <time dateTime={alert.raisedAt}>{formatDateTime(Date.parse(alert.raisedAt), view.lang)}</time>
                 <span>{alert.resolvedAt ? messages.alerts.resolved : messages.alerts.active}</span>
+                {/* The data the alert was raised on. */}
+                <ProvenanceBadge
+                  provenance={alert.provenance}
+                  label={messages.provenance[alert.provenance]}
+                  title={alert.provenance === "measured" ? messages.provenance.measuredNote : messages.provenance.simulatedNote}
+                />
               </div>
               <p className="mt-0.5">{describeAlertFor(alert, view.lang, messages)}</p>
             </li>

@@ -7,7 +7,7 @@ import { OPERATOR_COLORS, SECTOR_COLORS } from "@/lib/domain/palette";
 import { operatorName, sectorName } from "@/lib/i18n/names";
 import { ChartFigure } from "@/components/charts/chart-figure";
 import { StreamingChart, type SeriesSpec } from "@/components/charts/streaming-chart";
-import { SimulatedBadge } from "./simulated-badge";
+import { HistoryProvenanceBadge, LiveProvenanceBadge } from "./simulated-badge";
 import { Panel } from "@/components/ui/panel";
 import { PanelAge } from "./panel-age";
 import { useStale } from "@/components/providers/live-context";
@@ -19,7 +19,7 @@ import { useChartSource } from "./use-view-data";
 export function ConnectionsOverTime() {
   const { view, messages } = useView();
   const stale = useStale();
-  const { series, source, drawnResolutionMs } = useChartSource();
+  const { series, source, drawnResolutionMs, historyProvenance } = useChartSource();
   const { formatX, formatY } = useChartFormat();
   const byOperator = useMemo(() => groupByOperator(series), [series]);
   const bySector = useMemo(() => groupBySector(series), [series]);
@@ -44,7 +44,7 @@ export function ConnectionsOverTime() {
       id="over-time"
       title={messages.series.heading}
       stale={stale}
-      badge={<SimulatedBadge />}
+      badge={historyProvenance ? <HistoryProvenanceBadge provenance={historyProvenance} /> : <LiveProvenanceBadge />}
       className="lg:col-span-2"
     >
       {drawnResolutionMs !== null ? (

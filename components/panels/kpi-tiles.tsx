@@ -5,7 +5,8 @@ import { frameAtOrBefore, groupByOperator, relativeChange, sumOf } from "@/lib/d
 import { formatChangePct, formatCount } from "@/lib/domain/format";
 import { OPERATOR_COLORS } from "@/lib/domain/palette";
 import { operatorName } from "@/lib/i18n/names";
-import { SimulatedBadge } from "./simulated-badge";
+import { combineProvenance, countProvenance, provenanceParts } from "@/lib/domain/provenance";
+import { LiveProvenanceBadge } from "./simulated-badge";
 import { Panel } from "@/components/ui/panel";
 import { PanelAge } from "./panel-age";
 import { useStale } from "@/components/providers/live-context";
@@ -51,13 +52,23 @@ export function KpiTiles() {
       id="kpi"
       title={messages.kpi.heading}
       stale={stale}
-      badge={<SimulatedBadge />}
+      badge={<LiveProvenanceBadge />}
     >
       <div className="grid grid-cols-2 gap-3 lg:grid-cols-4">
         {tiles.map((tile) => {
           const value = latest ? sumOf(latest.v, tile.indexes) : null;
+          // A tile sums several series: it says what they are made of, and which series when it is one.
+          const counts = countProvenance(latest?.p, live?.series.length ?? 0, tile.indexes);
+          const provenance = combineProvenance(counts);
+          const only = live && (tile.indexes?.length ?? live.series.length) === 1 ? live.series[tile.indexes?.[0] ?? 0] : undefined;
           return (
-            <div key={tile.id} data-kpi={tile.id} className="min-w-0 rounded-md border border-panel-border p-2 sm:p-3">
+            <div
+              key={tile.id}
+              data-kpi={tile.id}
+              data-provenance={provenance}
+              data-series={only ? `${only.operator}/${only.sector}` : undefined}
+              className={`min-w-0 rounded-md border border-panel-border p-2 sm:p-3 ${provenance === "stale" ? "border-dashed border-warn" : ""}`}
+            >
               <div className="flex items-center gap-2 text-sm text-ink-muted">
                 {tile.color ? <span aria-hidden className="h-2.5 w-2.5 rounded-full" style={{ background: tile.color }} /> : null}
                 {tile.label}
@@ -66,6 +77,11 @@ export function KpiTiles() {
               <div data-kpi-value className="mt-1 text-[1.2em] font-semibold leading-tight tabular-nums sm:text-[1.75em]">
                 {value === null ? messages.kpi.noData : formatCount(value, view.lang)}
               </div>
+              {provenance === "simulated" ? null : (
+                <div data-kpi-provenance className={`text-xs ${provenance === "measured" ? "text-measured" : provenance === "stale" ? "text-warn" : "text-ink-muted"}`}>
+                  {messages.provenance.counts(provenanceParts(counts))}
+                </div>
+              )}
               <div className="mt-1 flex flex-wrap gap-x-3 text-xs text-ink-muted">
                 <span>
                   {messages.kpi.lastMinute}{" "}

@@ -14,7 +14,7 @@ import { throwWhenEmpty } from "@/lib/queries/query-client";
 import { ChartFigure } from "@/components/charts/chart-figure";
 import { StreamingChart, type SeriesSpec } from "@/components/charts/streaming-chart";
 import { CHART_THEME } from "@/components/charts/chart-theme";
-import { SimulatedBadge } from "./simulated-badge";
+import { LiveProvenanceBadge } from "./simulated-badge";
 import { Panel } from "@/components/ui/panel";
 import { PanelAge } from "./panel-age";
 import { useStale } from "@/components/providers/live-context";
@@ -117,7 +117,7 @@ export function LiveVsExpected() {
       id="expected"
       title={messages.band.heading}
       stale={stale}
-      badge={<SimulatedBadge />}
+      badge={<LiveProvenanceBadge />}
       className="lg:col-span-2"
     >
       <p className="-mt-2 mb-2 text-xs text-ink-muted wall:mt-0 wall:text-[0.65em]">{messages.band.note}</p>

@@ -3,6 +3,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { useMemo } from "react";
 import type { SeriesFilter } from "@/lib/contracts/filters";
+import type { HistoryProvenance } from "@/lib/contracts/history";
 import { historyFrames, type Frame } from "@/lib/domain/aggregate";
 import { WINDOW_MS, isLiveWindow } from "@/lib/contracts/view";
 import { filterKey } from "@/lib/domain/series";
@@ -24,12 +25,19 @@ export function useViewLive() {
  * History frames for the view's window: the last hour under a 1-hour live view, the day or week
  * for history views, none for 5 and 15 minutes (the live window covers those).
  */
-export function useViewHistory(filter: SeriesFilter): { frames: Frame[]; resolutionSeconds: number | null; window: HistoryWindow | null } {
+export function useViewHistory(filter: SeriesFilter): {
+  frames: Frame[];
+  resolutionSeconds: number | null;
+  window: HistoryWindow | null;
+  /** Per series, where its history in the window comes from (null under a live window). */
+  provenance: HistoryProvenance[] | null;
+} {
   const { view } = useView();
   const window: HistoryWindow | null = view.window === "1h" || !isLiveWindow(view.window) ? (view.window as HistoryWindow) : null;
   const history = useQuery({ ...historyQueryOptions(filter, window ?? "1h"), enabled: window !== null, throwOnError: throwWhenEmpty }).data;
   const frames = useMemo(() => (history && window ? historyFrames(history) : []), [history, window]);
-  return { frames, resolutionSeconds: window ? (history?.resolutionSeconds ?? null) : null, window };
+  const provenance = useMemo(() => (history && window ? history.series.map((series) => series.provenance) : null), [history, window]);
+  return { frames, resolutionSeconds: window ? (history?.resolutionSeconds ?? null) : null, window, provenance };
 }
 
 /** The last hour of history, which the KPI tiles compare against. */
@@ -60,5 +68,5 @@ export function useChartSource() {
   // A history view is drawn at the coarser of the data's resolution and the chart's own bucketing.
   const drawnResolutionMs =
     !showLive && history.resolutionSeconds !== null ? Math.max(history.resolutionSeconds * 1000, windowMs / CHART_MAX_POINTS) : null;
-  return { filter, live, series, source, drawnResolutionMs };
+  return { filter, live, series, source, drawnResolutionMs, historyProvenance: showLive ? null : history.provenance };
 }

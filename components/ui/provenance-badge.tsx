@@ -1,13 +1,20 @@
 import type { Provenance } from "@/lib/contracts/baselines";
+import type { CombinedProvenance } from "@/lib/domain/provenance";
 
-const STYLE: Record<Provenance | "simulated", string> = {
+type BadgeProvenance = Provenance | CombinedProvenance;
+
+const STYLE: Record<BadgeProvenance, string> = {
   reported: "border-reported text-reported",
   assumption: "border-assumed text-assumed",
   simulated: "border-accent text-accent",
+  measured: "border-measured text-measured",
+  stale: "border-dashed border-warn text-warn",
+  none: "border-dashed border-ink-muted text-ink-muted",
+  mixed: "border-ink-muted text-ink",
 };
 
 /** Says where a figure comes from; every number on screen carries one. `title` explains (source or method). */
-export function ProvenanceBadge({ provenance, label, title }: { provenance: Provenance | "simulated"; label: string; title?: string }) {
+export function ProvenanceBadge({ provenance, label, title }: { provenance: BadgeProvenance; label: string; title?: string }) {
   return (
     <span
       title={title}
@@ -18,3 +25,12 @@ export function ProvenanceBadge({ provenance, label, title }: { provenance: Prov
     </span>
   );
 }
+
+/** The small mark a single series carries where its value is shown (matrix cells, legends): shape as well as colour. */
+export const SERIES_MARK: Record<CombinedProvenance, { symbol: string; className: string }> = {
+  measured: { symbol: "●", className: "text-measured" },
+  stale: { symbol: "◌", className: "text-warn" },
+  simulated: { symbol: "", className: "" },
+  none: { symbol: "∅", className: "text-ink-muted" },
+  mixed: { symbol: "◐", className: "text-ink" },
+};

@@ -5,7 +5,9 @@ import { isInstantInRange } from "./instant";
 
 export const ALERT_KINDS = ["drop", "surge"] as const;
 export const ALERT_SEVERITIES = ["info", "warning", "critical"] as const;
+/** The data an alert was raised on (and the values of history rollups): the simulator's, or measured samples. */
 export const DATA_PROVENANCES = ["simulated", "measured"] as const;
+export type DataProvenance = (typeof DATA_PROVENANCES)[number];
 
 export const alertSchema = z.object({
   id: z.number().int(),

@@ -65,9 +65,17 @@ export function resolveHistoryRange(
   return { fromMs, toMs };
 }
 
+/**
+ * Where a series' history in the range comes from: every stored minute measured, every one
+ * simulated, some of each ("mixed"), or nothing stored ("none"). Stale and no-data time leaves gaps.
+ */
+export const HISTORY_PROVENANCES = ["measured", "simulated", "mixed", "none"] as const;
+export type HistoryProvenance = (typeof HISTORY_PROVENANCES)[number];
+
 const historySeriesSchema = z.object({
   operator: operatorSlugSchema,
   sector: sectorSlugSchema,
+  provenance: z.enum(HISTORY_PROVENANCES),
   /** One entry per bucket; null where nothing was recorded (the server was not running). */
   mean: z.array(z.number().nullable()),
   min: z.array(z.number().nullable()),
@@ -78,7 +86,8 @@ export const historyResponseSchema = z.object({
   from: z.iso.datetime(),
   to: z.iso.datetime(),
   resolutionSeconds: z.number().int().positive(),
-  provenance: z.enum(["simulated", "measured"]),
+  /** The series' provenances combined: one kind when they all share it, else "mixed". */
+  provenance: z.enum(HISTORY_PROVENANCES),
   /** Start of each bucket, ms since 1970; shared by every series. */
   buckets: z.array(z.number()),
   series: z.array(historySeriesSchema),

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { Alert } from "./alerts";
+import { SERIES_PROVENANCES, type SeriesProvenance } from "./ingest";
 import type { Heartbeat } from "./displays";
 import { operatorListParam, sectorListParam, seriesFilterSchema, seriesRefSchema } from "./filters";
 
@@ -25,13 +26,51 @@ export const subscribeRequestSchema = z
 export type SubscribeRequest = z.input<typeof subscribeRequestSchema>;
 
 /**
+ * Per-series provenance on the wire: one letter per subscribed series, in the order of `v`
+ * ("mmss…"): m measured, h stale (a measured value held past the staleness limit), s simulated,
+ * n no data. A string of 21 letters costs 23 bytes, and is only sent when it changes.
+ */
+export const PROVENANCE_CODES = { measured: "m", stale: "h", simulated: "s", none: "n" } as const satisfies Record<SeriesProvenance, string>;
+const PROVENANCE_OF_CODE = Object.fromEntries(SERIES_PROVENANCES.map((provenance) => [PROVENANCE_CODES[provenance], provenance])) as Record<string, SeriesProvenance>;
+
+export function encodeProvenance(provenances: readonly SeriesProvenance[]): string {
+  return provenances.map((provenance) => PROVENANCE_CODES[provenance]).join("");
+}
+
+/** The provenance of series `index` in a tick's `p` ("simulated" where the string is short, as from an older server). */
+export function provenanceAt(codes: string | undefined, index: number): SeriesProvenance {
+  return PROVENANCE_OF_CODE[codes?.[index] ?? "s"] ?? "simulated";
+}
+
+export const provenanceCodesSchema = z.string().max(64).regex(/^[mhsn]*$/, "expected one of m, h, s, n per series");
+
+/**
  * One tick: sequence number, the instant the values describe (ms since the Unix epoch; the
  * server's clock, or simulated time when the simulator runs faster than real time), and the
- * connection counts of the subscribed series in the order the subscription listed them.
- * Short keys: this is the one message sent every second to every screen.
+ * connection counts of the subscribed series in the order the subscription listed them (null:
+ * no data, see `p`). `p`: the series' provenance (see PROVENANCE_CODES), present on the first
+ * tick of every subscription answer and on every tick where it differs from the tick before;
+ * a tick without `p` has its predecessor's. Short keys: this is the one message sent every
+ * second to every screen.
  */
-export const tickSchema = z.object({ s: z.number().int(), t: z.number(), v: z.array(z.number()) });
+export const tickSchema = z.object({ s: z.number().int(), t: z.number(), v: z.array(z.number().nullable()), p: provenanceCodesSchema.optional() });
 export type Tick = z.infer<typeof tickSchema>;
+
+/**
+ * Writes every tick's `p` out in full (what a tick without one inherits), starting from
+ * `carried` (the provenance of the tick before the first): what the browser keeps, so any tick
+ * of a window can be read alone. The strings are shared, not copied.
+ */
+export function withProvenance(ticks: readonly Tick[], carried?: string): Tick[] {
+  let current = carried;
+  return ticks.map((tick) => {
+    if (tick.p !== undefined) {
+      current = tick.p;
+      return tick;
+    }
+    return current === undefined ? tick : { ...tick, p: current };
+  });
+}
 
 export const streamSubscribedSchema = z.object({
   /**
@@ -42,9 +81,8 @@ export const streamSubscribedSchema = z.object({
   filter: seriesFilterSchema,
   /** The series each tick's `v` carries, in order. */
   series: z.array(seriesRefSchema),
+  /** The first tick always carries `p`: the provenance per series. */
   ticks: z.array(tickSchema),
-  /** Where the values come from; today always the simulator. */
-  provenance: z.enum(["simulated", "measured"]),
 });
 export type StreamSubscribed = z.infer<typeof streamSubscribedSchema>;
 
@@ -72,7 +110,11 @@ export interface ServerInfo {
   tickMs: number;
   /** Simulated seconds per real second. */
   speed: number;
-  provenance: "simulated" | "measured";
+  /** "off": series nobody measures have no data (provenance "none") instead of simulated values. */
+  simulator: "on" | "off";
+  /** A measured series without a sample for this long turns stale, and after `measuredExpireSeconds` back to simulated or none. */
+  measuredStaleSeconds: number;
+  measuredExpireSeconds: number;
 }
 
 /**

@@ -1,8 +1,8 @@
 import "server-only";
 import type { OperatorSlug, SectorSlug } from "@/lib/contracts/catalog";
 import type { SeriesFilter } from "@/lib/contracts/filters";
-import type { HistoryResponse } from "@/lib/contracts/history";
-import { bucketStarts, toHistorySeries, type HistoryBucket } from "@/lib/domain/history";
+import type { HistoryProvenance, HistoryResponse } from "@/lib/contracts/history";
+import { bucketStarts, combineHistory, toHistorySeries, type HistoryBucket } from "@/lib/domain/history";
 import { chooseResolutionSeconds, type MinuteStats } from "@/lib/domain/rollups";
 import { SERIES_COUNT } from "@/lib/domain/series";
 import { db } from "./client";
@@ -99,11 +99,12 @@ export async function fetchHistoryBuckets(query: {
 }): Promise<HistoryBucket[]> {
   const operators = query.filter.operators.length ? query.filter.operators : null;
   const sectors = query.filter.sectors.length ? query.filter.sectors : null;
-  const rows = await db().$queryRaw<{ operator: string; sector: string; bucket_ms: number; min: number; max: number; mean: number }[]>`
+  const rows = await db().$queryRaw<{ operator: string; sector: string; bucket_ms: number; min: number; max: number; mean: number; minutes: number; measured_minutes: number }[]>`
     SELECT operator_slug AS operator, sector_slug AS sector,
            (extract(epoch FROM date_bin(make_interval(secs => ${query.stepSeconds}::int), minute, TIMESTAMPTZ 'epoch')) * 1000)::float8 AS bucket_ms,
            min(min)::float8 AS min, max(max)::float8 AS max,
-           (sum(mean * samples) / sum(samples))::float8 AS mean
+           (sum(mean * samples) / sum(samples))::float8 AS mean,
+           count(*)::int AS minutes, (count(*) FILTER (WHERE provenance = 'measured'))::int AS measured_minutes
       FROM connection_rollup
      WHERE minute >= to_timestamp(${query.fromMs}::float8 / 1000) AND minute < to_timestamp(${query.toMs}::float8 / 1000)
        AND (${operators}::text[] IS NULL OR operator_slug = ANY(${operators}::text[]))
@@ -117,6 +118,8 @@ export async function fetchHistoryBuckets(query: {
     min: row.min,
     max: row.max,
     mean: row.mean,
+    minutes: row.minutes,
+    measuredMinutes: row.measured_minutes,
   }));
 }
 
@@ -134,12 +137,13 @@ export async function fetchHistory(query: {
   const buckets = bucketStarts(query.fromMs, query.toMs, stepSeconds);
   // Read from the start of the first bucket, so that it is as complete as the others.
   const rows = await fetchHistoryBuckets({ fromMs: buckets[0] ?? query.fromMs, toMs: query.toMs, stepSeconds, filter: query.filter });
+  const series = toHistorySeries(rows, buckets, query.filter);
   return {
     from: new Date(query.fromMs).toISOString(),
     to: new Date(query.toMs).toISOString(),
     resolutionSeconds: stepSeconds,
-    provenance: "simulated",
+    provenance: series.reduce<HistoryProvenance>((combined, entry) => combineHistory(combined, entry.provenance), "none"),
     buckets,
-    series: toHistorySeries(rows, buckets, query.filter),
+    series,
   };
 }

@@ -52,8 +52,8 @@ describe("aggregation", () => {
       provenance: "simulated",
       buckets: [0, 120_000],
       series: [
-        { operator: "china-mobile", sector: "energy", mean: [5, null], min: [4, null], max: [6, null] },
-        { operator: "china-mobile", sector: "retail", mean: [1, 2], min: [1, 2], max: [1, 2] },
+        { operator: "china-mobile", sector: "energy", provenance: "simulated", mean: [5, null], min: [4, null], max: [6, null] },
+        { operator: "china-mobile", sector: "retail", provenance: "simulated", mean: [1, 2], min: [1, 2], max: [1, 2] },
       ],
     });
     expect(frames).toEqual([

@@ -74,10 +74,54 @@ describe("severity and band", () => {
   });
 });
 
+describe("AnomalyDetector on measured series", () => {
+  const energy = seriesIndex("china-unicom", "energy");
+  const provenance = (kind: "measured" | "stale" | "simulated" | "none") => {
+    const all = Array.from({ length: SERIES_COUNT }, () => "simulated" as "measured" | "stale" | "simulated" | "none");
+    all[energy] = kind;
+    return all;
+  };
+  const feed = (detector: AnomalyDetector, ticks: number, kind: "measured" | "stale" | "simulated" | "none", value: number | null, startMs = 0) => {
+    const events: AlertEvent[] = [];
+    for (let tick = 0; tick < ticks; tick++) {
+      const values: (number | null)[] = [...expected];
+      values[energy] = value;
+      events.push(...detector.evaluate(startMs + tick * 1000, values, expected, provenance(kind)));
+    }
+    return events;
+  };
+
+  it("judges measured values against the same band and says the alert is on measured data", () => {
+    const detector = new AnomalyDetector();
+    const events = feed(detector, 5, "measured", 880_000);
+    expect(events).toEqual([expect.objectContaining({ type: "raised", subject: "china-unicom:energy", kind: "drop", provenance: "measured" })]);
+  });
+
+  it("raises nothing on stale or missing data, and keeps an open alert open while its series is stale", () => {
+    const detector = new AnomalyDetector();
+    expect(feed(detector, 50, "stale", 100)).toEqual([]);
+    expect(feed(detector, 50, "none", null)).toEqual([]);
+    feed(detector, 5, "measured", 880_000);
+    expect(feed(detector, 50, "stale", 880_000)).toEqual([]);
+    // Measured again and back in the band: it resolves the usual way.
+    const resolved = feed(detector, 10, "measured", 1_000_000);
+    expect(resolved).toEqual([expect.objectContaining({ type: "resolved", subject: "china-unicom:energy", provenance: "measured" })]);
+  });
+
+  it("ends an alert raised on measured data when the series goes back to the simulator, and judges the new data afresh", () => {
+    const detector = new AnomalyDetector();
+    feed(detector, 5, "measured", 880_000);
+    const ended = feed(detector, 1, "simulated", 880_000);
+    expect(ended).toEqual([expect.objectContaining({ type: "resolved", subject: "china-unicom:energy", provenance: "measured" })]);
+    const fresh = feed(detector, 5, "simulated", 880_000);
+    expect(fresh).toEqual([expect.objectContaining({ type: "raised", subject: "china-unicom:energy", provenance: "simulated" })]);
+  });
+});
+
 describe("describeAlert", () => {
   it("says what, by how much and against what", () => {
     const message = describeAlert(
-      { type: "raised", subject: "x", operator: "china-mobile", sector: null, kind: "drop", severity: "critical", observed: 13_000_000, expected: 26_000_000, expectedLow: 24_960_000, expectedHigh: 27_040_000, atMs: 0 },
+      { type: "raised", subject: "x", operator: "china-mobile", sector: null, kind: "drop", severity: "critical", observed: 13_000_000, expected: 26_000_000, expectedLow: 24_960_000, expectedHigh: 27_040_000, atMs: 0, provenance: "simulated" },
       { operator: "China Mobile", sector: null },
     );
     expect(message).toBe("China Mobile (all sectors): 13M connections, 50% below the expected 26M (band 25M–27M)");

@@ -1,5 +1,6 @@
 import { OPERATOR_SLUGS, SECTOR_SLUGS, type OperatorSlug, type SectorSlug } from "@/lib/contracts/catalog";
-import type { AlertKind, AlertSeverity } from "@/lib/contracts/alerts";
+import type { AlertKind, AlertSeverity, DataProvenance } from "@/lib/contracts/alerts";
+import type { SeriesProvenance } from "@/lib/contracts/ingest";
 import { formatCompactCount } from "./format";
 import { SERIES, SERIES_COUNT } from "./series";
 
@@ -8,6 +9,12 @@ import { SERIES, SERIES_COUNT } from "./series";
  * baselines and assumptions (growth × share × daily rhythm); recent behaviour decides whether
  * a departure is real: it must persist for several ticks before it raises an alert, and the
  * series must stay back inside for longer before the alert resolves (no flapping).
+ *
+ * Measured series are judged like simulated ones, against the same band. Only fresh data is
+ * judged: while a series is stale or has no data (or, for an operator's total, while any of its
+ * series is), its watch pauses — no alert is raised, an open one stays open as it was. An alert
+ * belongs to the data it was raised on: when a series moves between measured and simulated, its
+ * open alert resolves and the new data is judged afresh.
  */
 export const BAND_TOLERANCE = 0.04;
 const PERSIST_TICKS = 5;
@@ -39,6 +46,8 @@ export interface AlertEvent {
   expectedLow: number;
   expectedHigh: number;
   atMs: number;
+  /** The data the alert was raised on: an operator's total counts as measured when any of its series is. */
+  provenance: DataProvenance;
 }
 
 interface Watch {
@@ -47,8 +56,10 @@ interface Watch {
   sector: SectorSlug | null;
   outside: number;
   inside: number;
-  active: { kind: AlertKind; severity: AlertSeverity } | null;
+  active: { kind: AlertKind; severity: AlertSeverity; provenance: DataProvenance } | null;
 }
+
+const ALL_SIMULATED: readonly SeriesProvenance[] = Array.from({ length: SERIES_COUNT }, () => "simulated");
 
 export class AnomalyDetector {
   private readonly watches: Watch[];
@@ -61,25 +72,43 @@ export class AnomalyDetector {
     ].map((watch) => ({ ...watch, outside: 0, inside: 0, active: null }));
   }
 
-  /** Judges one full tick (all 21 series) against the expected levels for its instant. */
-  evaluate(atMs: number, values: readonly number[], expected: readonly number[]): AlertEvent[] {
-    if (values.length !== SERIES_COUNT || expected.length !== SERIES_COUNT) {
-      throw new Error(`expected ${SERIES_COUNT} values and expectations`);
+  /** Judges one full tick (all 21 series, with where each value comes from) against the expected levels for its instant. */
+  evaluate(
+    atMs: number,
+    values: readonly (number | null)[],
+    expected: readonly number[],
+    provenance: readonly SeriesProvenance[] = ALL_SIMULATED,
+  ): AlertEvent[] {
+    if (values.length !== SERIES_COUNT || expected.length !== SERIES_COUNT || provenance.length !== SERIES_COUNT) {
+      throw new Error(`expected ${SERIES_COUNT} values, expectations and provenances`);
     }
     const events: AlertEvent[] = [];
     const sectors = SECTOR_SLUGS.length;
     this.watches.forEach((watch, watchIndex) => {
-      let observed: number;
-      let expectedLevel: number;
-      if (watch.sector === null) {
-        const from = watchIndex * sectors;
-        observed = sum(values, from, from + sectors);
-        expectedLevel = sum(expected, from, from + sectors);
-      } else {
-        const seriesIndex = watchIndex - OPERATOR_SLUGS.length;
-        observed = values[seriesIndex]!;
-        expectedLevel = expected[seriesIndex]!;
+      const from = watch.sector === null ? watchIndex * sectors : watchIndex - OPERATOR_SLUGS.length;
+      const to = watch.sector === null ? from + sectors : from + 1;
+      let source: DataProvenance = "simulated";
+      let fresh = true;
+      for (let index = from; index < to; index++) {
+        if (provenance[index] === "measured") source = "measured";
+        else if (provenance[index] !== "simulated") fresh = false;
       }
+      if (!fresh) {
+        // Stale or no data: nothing new is known. Pause (an open alert stays open) and count afresh later.
+        watch.outside = 0;
+        watch.inside = 0;
+        return;
+      }
+      if (watch.active && watch.active.provenance !== source) {
+        // The data the alert was raised on is gone (measurements expired, or began): it ends here.
+        events.push(this.resolvedBySourceChange(watch, atMs, values, expected, from, to));
+        watch.active = null;
+        watch.outside = 0;
+        watch.inside = 0;
+        return;
+      }
+      const observed = sum(values, from, to);
+      const expectedLevel = sum(expected, from, to);
       const { low, high } = expectedBand(expectedLevel, this.tolerance);
       const inBand = observed >= low && observed <= high;
       const kind: AlertKind = observed < low ? "drop" : "surge";
@@ -96,6 +125,7 @@ export class AnomalyDetector {
         expectedLow: low,
         expectedHigh: high,
         atMs,
+        provenance: source,
       });
 
       if (inBand) {
@@ -120,10 +150,37 @@ export class AnomalyDetector {
       if (watch.outside < PERSIST_TICKS) return;
       // An operator-wide outage is one alert, not one per sector as well.
       if (watch.sector !== null && this.operatorAlert(watch.operator)?.kind === kind) return;
-      watch.active = { kind, severity };
+      watch.active = { kind, severity, provenance: source };
       events.push(event("raised", severity, kind));
     });
     return events;
+  }
+
+  private resolvedBySourceChange(
+    watch: Watch,
+    atMs: number,
+    values: readonly (number | null)[],
+    expected: readonly number[],
+    from: number,
+    to: number,
+  ): AlertEvent {
+    const active = watch.active!;
+    const expectedLevel = sum(expected, from, to);
+    const { low, high } = expectedBand(expectedLevel, this.tolerance);
+    return {
+      type: "resolved",
+      subject: watch.subject,
+      operator: watch.operator,
+      sector: watch.sector,
+      kind: active.kind,
+      severity: active.severity,
+      observed: sum(values, from, to),
+      expected: expectedLevel,
+      expectedLow: low,
+      expectedHigh: high,
+      atMs,
+      provenance: active.provenance,
+    };
   }
 
   private operatorAlert(operator: OperatorSlug) {
@@ -131,9 +188,9 @@ export class AnomalyDetector {
   }
 }
 
-function sum(values: readonly number[], from: number, to: number): number {
+function sum(values: readonly (number | null)[], from: number, to: number): number {
   let total = 0;
-  for (let index = from; index < to; index++) total += values[index]!;
+  for (let index = from; index < to; index++) total += values[index] ?? 0;
   return total;
 }
 

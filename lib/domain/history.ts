@@ -1,5 +1,5 @@
 import type { SeriesFilter } from "@/lib/contracts/filters";
-import type { HistorySeries } from "@/lib/contracts/history";
+import type { HistoryProvenance, HistorySeries } from "@/lib/contracts/history";
 import type { OperatorSlug, SectorSlug } from "@/lib/contracts/catalog";
 import { SERIES, seriesIndexesFor } from "./series";
 
@@ -10,6 +10,9 @@ export interface HistoryBucket {
   min: number;
   max: number;
   mean: number;
+  /** Stored minutes in the bucket, and how many of them are measured. */
+  minutes: number;
+  measuredMinutes: number;
 }
 
 /** Bucket starts from `fromMs` to `toMs` at `stepSeconds`, aligned to the Unix epoch like the query. */
@@ -29,6 +32,7 @@ export function toHistorySeries(rows: readonly HistoryBucket[], buckets: readonl
     bySeries.set(`${operator}:${sector}`, {
       operator,
       sector,
+      provenance: "none",
       mean: buckets.map(() => null),
       min: buckets.map(() => null),
       max: buckets.map(() => null),
@@ -41,6 +45,14 @@ export function toHistorySeries(rows: readonly HistoryBucket[], buckets: readonl
     series.mean[at] = Math.round(row.mean);
     series.min[at] = row.min;
     series.max[at] = row.max;
+    series.provenance = combineHistory(series.provenance, row.measuredMinutes === 0 ? "simulated" : row.measuredMinutes === row.minutes ? "measured" : "mixed");
   }
   return [...bySeries.values()];
+}
+
+/** Two provenances as one: the same kind stays, "none" gives way, anything else is "mixed". */
+export function combineHistory(a: HistoryProvenance, b: HistoryProvenance): HistoryProvenance {
+  if (a === "none") return b;
+  if (b === "none" || a === b) return a;
+  return "mixed";
 }

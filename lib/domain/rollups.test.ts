@@ -18,6 +18,17 @@ describe("RollupAccumulator", () => {
     expect(accumulator.drain()[0]).toMatchObject({ minuteMs: start + MINUTE_MS, samples: 1, last: 90 });
     expect(accumulator.drain()).toEqual([]);
   });
+
+  it("adds nothing for a null value: a series without a value all minute has no rollup", () => {
+    const accumulator = new RollupAccumulator();
+    const start = 10 * MINUTE_MS;
+    const partly = tick(100).map((value, index) => (index === 0 ? null : index === 1 ? (value > 0 ? null : value) : value));
+    accumulator.add(start, partly);
+    accumulator.add(start + 1_000, tick(100).map((value, index) => (index === 0 ? null : value)));
+    const finished = accumulator.drain();
+    expect(finished).toHaveLength(SERIES_COUNT - 1);
+    expect(finished.find((rollup) => rollup.seriesIndex === 1)).toMatchObject({ samples: 1, last: 101 });
+  });
 });
 
 describe("chooseResolutionSeconds", () => {

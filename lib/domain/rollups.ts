@@ -30,24 +30,28 @@ export const minuteOf = (instantMs: number) => Math.floor(instantMs / MINUTE_MS)
  */
 export class RollupAccumulator {
   private minuteMs: number | null = null;
-  private rollups: MinuteRollup[] = [];
+  private rollups: (MinuteRollup | undefined)[] = [];
 
-  /** Adds a full tick; returns the rollups of the minute just finished, if this tick began a new one. */
-  add(instantMs: number, values: readonly number[]): MinuteRollup[] {
+  /**
+   * Adds a full tick; returns the rollups of the minute just finished, if this tick began a new
+   * one. A null value adds nothing: a series with no value in a whole minute has no rollup for it.
+   */
+  add(instantMs: number, values: readonly (number | null)[]): MinuteRollup[] {
     const minuteMs = minuteOf(instantMs);
     let finished: MinuteRollup[] = [];
     if (this.minuteMs !== null && minuteMs !== this.minuteMs) finished = this.drain();
     if (this.minuteMs === null) {
       this.minuteMs = minuteMs;
-      this.rollups = Array.from({ length: SERIES_COUNT }, (_, seriesIndex) => {
-        const value = values[seriesIndex]!;
-        return { seriesIndex, minuteMs, min: value, max: value, sum: value, samples: 1, last: value };
-      });
-      return finished;
+      this.rollups = new Array<MinuteRollup | undefined>(SERIES_COUNT);
     }
     for (let index = 0; index < SERIES_COUNT; index++) {
-      const value = values[index]!;
-      const rollup = this.rollups[index]!;
+      const value = values[index];
+      if (value === null || value === undefined) continue;
+      const rollup = this.rollups[index];
+      if (!rollup) {
+        this.rollups[index] = { seriesIndex: index, minuteMs, min: value, max: value, sum: value, samples: 1, last: value };
+        continue;
+      }
       if (value < rollup.min) rollup.min = value;
       if (value > rollup.max) rollup.max = value;
       rollup.sum += value;
@@ -59,7 +63,7 @@ export class RollupAccumulator {
 
   /** Hands back the minute in progress (e.g. at shutdown) and starts afresh. */
   drain(): MinuteRollup[] {
-    const rollups = this.rollups;
+    const rollups = this.rollups.filter((rollup): rollup is MinuteRollup => rollup !== undefined);
     this.rollups = [];
     this.minuteMs = null;
     return rollups;

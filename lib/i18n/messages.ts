@@ -39,6 +39,20 @@ const en = {
     simulated: "Simulated",
     simulatedNote: "Simulated: the report's 2013 scale grown at an assumed 25% a year, split by assumed operator and sector shares",
     source: (source: string) => `Source: ${source}`,
+    measured: "Measured",
+    stale: "Stale",
+    none: "No data",
+    measuredNote: "Measured: the latest sample sent to this server, held until the next one",
+    staleNote: (seconds: number) => `Stale: no sample for over ${seconds} s; the last measured value is held`,
+    noneNote: "No data: nobody measures this series and the simulator is off",
+    /** "3 measured · 18 simulated": how many series of a panel come from where. */
+    counts: (parts: { provenance: "measured" | "stale" | "simulated" | "none"; count: number }[]) =>
+      parts.map(({ provenance, count }) => `${count} ${{ measured: "measured", stale: "stale", simulated: "simulated", none: "no data" }[provenance]}`).join(" · "),
+    legend: "Sources",
+    /** History windows: per series, where the drawn history comes from. */
+    history: (parts: { kind: "measured" | "simulated" | "mixed" | "none"; count: number }[]) =>
+      `History: ${parts.map(({ kind, count }) => `${count} ${{ measured: "measured", simulated: "simulated", mixed: "mixed", none: "no data" }[kind]}`).join(" · ")}`,
+    historyNote: "Per series: measured minutes come from samples, simulated ones from the simulator; mixed has both; stale or no-data time is a gap",
   },
   kpi: {
     heading: "Live connections",
@@ -260,6 +274,16 @@ const zh: Messages = {
     simulated: "模拟",
     simulatedNote: "模拟数据：以报告中 2013 年的规模为起点，按假设的每年 25% 增长，并按假设的运营商与行业占比拆分",
     source: (source) => `来源：${source}`,
+    measured: "实测",
+    stale: "已过时",
+    none: "无数据",
+    measuredNote: "实测：发送到本服务器的最新样本，保持到下一个样本到达",
+    staleNote: (seconds) => `已过时：超过 ${seconds} 秒没有新样本；保持最后一个实测值`,
+    noneNote: "无数据：此序列无人测量，且模拟器已关闭",
+    counts: (parts) => parts.map(({ provenance, count }) => `${{ measured: "实测", stale: "已过时", simulated: "模拟", none: "无数据" }[provenance]} ${count}`).join(" · "),
+    legend: "数据来源",
+    history: (parts) => `历史：${parts.map(({ kind, count }) => `${{ measured: "实测", simulated: "模拟", mixed: "混合", none: "无数据" }[kind]} ${count}`).join(" · ")}`,
+    historyNote: "按序列：实测分钟来自样本，模拟分钟来自模拟器；混合两者皆有；过时或无数据的时段留空",
   },
   kpi: {
     heading: "实时连接数",

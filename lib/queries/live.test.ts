@@ -9,7 +9,6 @@ const window = (seqs: number[]): LiveWindow => ({
   filter: { operators: ["china-mobile"], sectors: ["energy"] },
   series: [{ operator: "china-mobile", sector: "energy" }],
   ticks: seqs.map(tick),
-  provenance: "simulated",
 });
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, index) => from + index);
 

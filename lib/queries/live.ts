@@ -1,11 +1,11 @@
 import { queryOptions } from "@tanstack/react-query";
 import type { SeriesFilter } from "@/lib/contracts/filters";
-import { MAX_SNAPSHOT_TICKS, streamSubscribedSchema, type StreamSubscribed, type Tick } from "@/lib/contracts/realtime";
+import { MAX_SNAPSHOT_TICKS, streamSubscribedSchema, withProvenance, type StreamSubscribed, type Tick } from "@/lib/contracts/realtime";
 import { canonicalFilter } from "@/lib/domain/series";
 import { filterSearchParams } from "@/lib/contracts/filters";
 import { fetchJson } from "./fetch-json";
 
-/** What the browser holds of the live stream for one filter: the newest ticks, oldest first. */
+/** What the browser holds of the live stream for one filter: the newest ticks, oldest first, each with its `p` in full. */
 export type LiveWindow = StreamSubscribed;
 
 /** Ticks kept per filter: 15 minutes at the default one-second tick. Memory stays flat. */
@@ -23,8 +23,10 @@ export function liveQueryKey(filter: SeriesFilter) {
 export function liveQueryOptions(filter: SeriesFilter) {
   return queryOptions({
     queryKey: liveQueryKey(filter),
-    queryFn: ({ signal }) =>
-      fetchJson(`/api/live?${filterSearchParams(canonicalFilter(filter))}&ticks=${LIVE_CAPACITY}`, streamSubscribedSchema, signal),
+    queryFn: async ({ signal }) => {
+      const window = await fetchJson(`/api/live?${filterSearchParams(canonicalFilter(filter))}&ticks=${LIVE_CAPACITY}`, streamSubscribedSchema, signal);
+      return { ...window, ticks: withProvenance(window.ticks) };
+    },
     staleTime: Infinity,
     refetchOnWindowFocus: false,
     // The HTTP answer and the socket both write here, in either order: merge, never lose ticks.

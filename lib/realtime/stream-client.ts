@@ -11,6 +11,7 @@ import {
   type ServerToClientEvents,
   type StreamSubscribed,
   type Tick,
+  withProvenance,
 } from "@/lib/contracts/realtime";
 
 /** A subscription refused for the rate budget is asked again after this long (the budget refills at 2 messages a second). */
@@ -56,6 +57,8 @@ export class StreamClient {
   private filter: SeriesFilter;
   private subscription: StreamSubscribed | undefined;
   private lastSeq: number | undefined;
+  /** The `p` of the last tick held: what a tick without one inherits. */
+  private lastCodes: string | undefined;
   /** True from sending a subscription until its answer: ticks in flight belong to the old one. */
   private awaitingAnswer = false;
   private statusValue: StreamStatus = "connecting";
@@ -163,10 +166,12 @@ export class StreamClient {
       }
       return;
     }
-    const subscription = response.data;
+    // Every tick handed on carries its `p` in full (the wire sends it only when it changes).
+    const subscription = { ...response.data, ticks: withProvenance(response.data.ticks, this.lastCodes) };
     this.subscription = subscription;
     if (subscription.mode === "snapshot") {
       this.lastSeq = subscription.ticks.at(-1)?.s ?? this.lastSeq;
+      this.lastCodes = subscription.ticks.at(-1)?.p ?? this.lastCodes;
       this.options.handlers.onSnapshot?.(subscription);
     } else {
       this.append(subscription.ticks);
@@ -181,13 +186,14 @@ export class StreamClient {
       this.subscribe(true);
       return;
     }
-    this.append([tick]);
+    this.append(withProvenance([tick], this.lastCodes));
   }
 
   private append(ticks: Tick[]): void {
     const fresh = this.lastSeq === undefined ? ticks : ticks.filter((tick) => tick.s > this.lastSeq!);
     if (fresh.length === 0 || !this.subscription) return;
     this.lastSeq = fresh[fresh.length - 1]!.s;
+    this.lastCodes = fresh[fresh.length - 1]!.p ?? this.lastCodes;
     this.options.handlers.onTicks?.(fresh, this.subscription);
   }
 }

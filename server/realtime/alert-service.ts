@@ -49,7 +49,7 @@ export class AlertService {
   }
 
   private evaluate(tick: FullTick): void {
-    const events = this.detector.evaluate(tick.instantMs, tick.values, this.source.expectedAt(tick.instantMs));
+    const events = this.detector.evaluate(tick.instantMs, tick.values, this.source.expectedAt(tick.instantMs), tick.provenance);
     for (const event of events) {
       const previous = this.chains.get(event.subject) ?? Promise.resolve(undefined);
       const next = previous.then((alert) => this.apply(event, alert)).catch((error: unknown) => {
@@ -79,6 +79,7 @@ export class AlertService {
       expected: Math.round(event.expected),
       band: `${Math.round(event.expectedLow)}..${Math.round(event.expectedHigh)}`,
       deviation: `${deviation >= 0 ? "+" : ""}${(deviation * 100).toFixed(1)}%`,
+      provenance: event.provenance,
     });
   }
 
@@ -100,7 +101,7 @@ export class AlertService {
           expectedLow: event.expectedLow,
           expectedHigh: event.expectedHigh,
           message,
-          provenance: "simulated",
+          provenance: event.provenance,
         }),
       );
       this.logEvent(event, stored);

@@ -2,10 +2,13 @@ import { readFileSync } from "node:fs";
 import type { IncomingMessage, Server as HttpServer, ServerResponse } from "node:http";
 import path from "node:path";
 import type { SeriesFilter } from "@/lib/contracts/filters";
+import type { StoredSample } from "@/lib/contracts/ingest";
 import { MAX_SNAPSHOT_TICKS, type ServerInfo } from "@/lib/contracts/realtime";
 import { insertAlert, pruneAlerts, resolveOrphanedAlerts, updateAlert } from "@/lib/db/alerts";
 import { listDisplays, pruneDisplays, recordHeartbeat } from "@/lib/db/displays";
 import { pruneRollups, upsertRollups } from "@/lib/db/rollups";
+import { pruneSamples } from "@/lib/db/samples";
+import { findSamplesForRefill } from "@/lib/db/measured-refill";
 import { pruneSessions } from "@/lib/db/sessions";
 import { ConnectionModel } from "@/lib/domain/simulator/model";
 import type { Incident } from "@/lib/domain/simulator/incidents";
@@ -59,7 +62,17 @@ export function readBuildId(dir: string, dev: boolean): string {
 
 export type RealtimeConfig = Pick<
   Env,
-  "SIM_SEED" | "SIM_TICK_MS" | "SIM_SPEED" | "HISTORY_BACKFILL_HOURS" | "HISTORY_RETENTION_DAYS" | "ROLLUP_FLUSH_MS" | "PULSE_AUTH"
+  | "SIM_SEED"
+  | "SIM_TICK_MS"
+  | "SIM_SPEED"
+  | "HISTORY_BACKFILL_HOURS"
+  | "HISTORY_RETENTION_DAYS"
+  | "ROLLUP_FLUSH_MS"
+  | "PULSE_AUTH"
+  | "SIMULATOR"
+  | "MEASURED_STALE_SECONDS"
+  | "MEASURED_EXPIRE_SECONDS"
+  | "INGEST_MAX_SKEW_SECONDS"
 >;
 
 /**
@@ -82,6 +95,8 @@ export interface RealtimeDatabase {
   recordHeartbeat: typeof recordHeartbeat;
   pruneDisplays: typeof pruneDisplays;
   pruneSessions: typeof pruneSessions;
+  findSamplesForRefill: typeof findSamplesForRefill;
+  pruneSamples: typeof pruneSamples;
   listDisplays: typeof listDisplays;
 }
 
@@ -95,6 +110,8 @@ const POSTGRES: RealtimeDatabase = {
   recordHeartbeat,
   pruneDisplays,
   pruneSessions,
+  findSamplesForRefill,
+  pruneSamples,
   listDisplays,
 };
 
@@ -160,18 +177,29 @@ export function createRealtimeServer(httpServer: HttpServer, deps: RealtimeDeps)
  * rollups into Postgres, alerts, back-filled history and retention.
  */
 function startRealtime(io: StreamIo, config: RealtimeConfig, buildId: string, db: RealtimeDatabase, now: () => number): Realtime {
+  const measured = {
+    staleMs: config.MEASURED_STALE_SECONDS * 1000,
+    expireMs: config.MEASURED_EXPIRE_SECONDS * 1000,
+    simulator: config.SIMULATOR === "on",
+  };
   const source = new TickSource({
     model: new ConnectionModel(config.SIM_SEED),
     clock: { tickMs: config.SIM_TICK_MS, speed: config.SIM_SPEED, anchorMs: now() },
     bufferTicks: MAX_SNAPSHOT_TICKS,
+    measured,
+    now,
   });
   const info: ServerInfo = {
     version: APP_VERSION,
     buildId,
     tickMs: config.SIM_TICK_MS,
     speed: config.SIM_SPEED,
-    provenance: "simulated",
+    simulator: config.SIMULATOR,
+    measuredStaleSeconds: config.MEASURED_STALE_SECONDS,
+    measuredExpireSeconds: config.MEASURED_EXPIRE_SECONDS,
   };
+  // A shutdown stops the back-fill between chunks rather than wait for days of history.
+  const stopping = new AbortController();
   const stream = attachStreamServer(io, source, info, config.PULSE_AUTH === "on" ? { authorizeFilter } : {});
   const fleet = attachDisplayFleet(io, db.recordHeartbeat);
   const writer = new RollupWriter({ source, write: db.upsertRollups, flushMs: config.ROLLUP_FLUSH_MS });
@@ -200,18 +228,34 @@ function startRealtime(io: StreamIo, config: RealtimeConfig, buildId: string, db
     },
   });
 
-  source.start();
   writer.start();
   alerts.start();
+  // The resume buffer is refilled with the measured samples the previous process showed: those
+  // received since the buffer's start, and of the earlier ones what may still show — reaching back
+  // by the expiry (an older sample may still be held stale) and the allowed clock skew (a sample may
+  // be received before its instant).
+  const started = (async () => {
+    let stored: StoredSample[] = [];
+    try {
+      const refill = await db.findSamplesForRefill(source.refillFromMs(), measured.expireMs + config.INGEST_MAX_SKEW_SECONDS * 1000);
+      stored = refill.samples;
+      if (refill.truncated) log.warn("too many measured samples to refill the resume buffer; its oldest ticks may miss some", { samples: stored.length });
+    } catch (error) {
+      log.warn("reading measured samples failed; the resume buffer shows only simulated values", {
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
+    if (!stopping.signal.aborted) source.start(stored);
+    if (stored.length > 0) log.info("resume buffer refilled with measured samples", { samples: stored.length });
+  })();
 
-  // A shutdown stops the back-fill between chunks rather than wait for days of history.
-  const stopping = new AbortController();
   const backfilled = (async () => {
     try {
+      await started;
       // Alerts a previous process left open can no longer be followed to their end.
       await db.resolveOrphanedAlerts(source.currentInstant());
-      // History older than the retention would only be pruned again.
-      const hours = Math.min(config.HISTORY_BACKFILL_HOURS, config.HISTORY_RETENTION_DAYS * 24);
+      // History older than the retention would only be pruned again; without the simulator, nothing is made up.
+      const hours = config.SIMULATOR === "on" ? Math.min(config.HISTORY_BACKFILL_HOURS, config.HISTORY_RETENTION_DAYS * 24) : 0;
       const minutes = await backfillHistory(source, hours, stopping.signal);
       if (minutes > 0) log.info("back-filled simulated history", { minutes });
     } catch (error) {
@@ -226,7 +270,9 @@ function startRealtime(io: StreamIo, config: RealtimeConfig, buildId: string, db
       const pruned = await db.pruneAlerts(before);
       const displays = await db.pruneDisplays(now() - config.HISTORY_RETENTION_DAYS * DAY_MS);
       const sessions = await db.pruneSessions();
-      if (rollups + pruned + displays + sessions > 0) log.info("pruned old history", { rollups, alerts: pruned, displays, sessions });
+      // Samples by their own (real) instant, like the displays.
+      const samples = await db.pruneSamples(now() - config.HISTORY_RETENTION_DAYS * DAY_MS);
+      if (rollups + pruned + displays + sessions + samples > 0) log.info("pruned old history", { rollups, alerts: pruned, displays, sessions, samples });
     } catch (error) {
       log.warn("pruning history failed", { error: error instanceof Error ? error.message : String(error) });
     }
@@ -256,13 +302,12 @@ function startRealtime(io: StreamIo, config: RealtimeConfig, buildId: string, db
     info,
     currentInstant: () => source.currentInstant(),
     trigger: realtime.trigger,
-    snapshot: (filter, ticks) => snapshotFor(source, filter, ticks, info.provenance),
+    snapshot: (filter, ticks) => snapshotFor(source, filter, ticks),
     reloadDisplay: fleet.reload,
     revokeDisplayToken: fleet.revokeToken,
     connectedDisplays: fleet.connected,
     sockets: createSocketSessions(io, { scopeDisplays: config.PULSE_AUTH === "on" }),
-    // Issue 11 in progress: the live stream does not show measured samples yet.
-    acceptMeasured: () => undefined,
+    acceptMeasured: (samples) => source.acceptMeasured(samples),
   };
   registerRealtime(handle);
   log.info("live stream started", { tickMs: config.SIM_TICK_MS, speed: config.SIM_SPEED });

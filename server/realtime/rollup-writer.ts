@@ -32,7 +32,7 @@ export function toRollupRow(rollup: MinuteRollup, backfilled = false): RollupRow
 }
 
 /**
- * Turns ticks into per-minute rollups and writes them in batches: one statement every few
+ * Turns simulated ticks into per-minute rollups and writes them in batches: one statement every few
  * seconds, never one insert per tick. If the database is away the rows wait (up to a bound)
  * and go out with the next batch.
  */
@@ -60,7 +60,12 @@ export class RollupWriter {
   }
 
   private add(tick: FullTick): void {
-    const finished = this.accumulator.add(tick.instantMs, tick.values);
+    // Only simulated values become rollups here: measured minutes are written from their samples
+    // (lib/db/samples.ts), and stale or missing ones are left out, a gap in history, not a guess.
+    const finished = this.accumulator.add(
+      tick.instantMs,
+      tick.values.map((value, index) => (tick.provenance[index] === "simulated" ? value : null)),
+    );
     if (finished.length === 0) return;
     this.pending.push(...finished.map((rollup) => toRollupRow(rollup)));
     if (this.pending.length > this.maxPending) {

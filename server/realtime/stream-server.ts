@@ -267,25 +267,39 @@ function cutOff(socket: StreamSocket): void {
   else conn.close(true);
 }
 
-/** A tick cut down to the series at `indexes` (all 21 pass through without copying). */
-function projectTick(indexes: readonly number[], tick: FullTick): Tick {
-  return {
+const projectCodes = (indexes: readonly number[], tick: FullTick): string =>
+  indexes.length === SERIES.length ? tick.codes : indexes.map((index) => tick.codes[index]!).join("");
+
+/**
+ * A tick cut down to the series at `indexes` (all 21 pass through without copying), with `p`
+ * only when its provenance differs from `previous` (the tick before it on this stream; none
+ * for the first tick of an answer, which therefore always carries it).
+ */
+function projectTick(indexes: readonly number[], tick: FullTick, previous: FullTick | undefined): Tick {
+  const codes = projectCodes(indexes, tick);
+  const projected: Tick = {
     s: tick.seq,
     t: tick.instantMs,
     v: indexes.length === SERIES.length ? tick.values : indexes.map((index) => tick.values[index]!),
   };
+  if (!previous || (previous.codes !== tick.codes && projectCodes(indexes, previous) !== codes)) projected.p = codes;
+  return projected;
+}
+
+/** Ticks for one answer: `p` on the first and wherever it changes. */
+function projectTicks(indexes: readonly number[], ticks: readonly FullTick[]): Tick[] {
+  return ticks.map((tick, index) => projectTick(indexes, tick, index === 0 ? undefined : ticks[index - 1]));
 }
 
 /** The recent window of a filter, as a subscription answer (also served over HTTP for first paint). */
-export function snapshotFor(source: TickSource, filter: SeriesFilter, ticks: number, provenance: StreamSubscribed["provenance"]): StreamSubscribed {
+export function snapshotFor(source: TickSource, filter: SeriesFilter, ticks: number): StreamSubscribed {
   const canonical = canonicalFilter(filter);
   const indexes = seriesIndexesFor(canonical);
   return {
     mode: "snapshot",
     filter: canonical,
     series: indexes.map((index) => SERIES[index]!),
-    ticks: source.latest(ticks).map((tick) => projectTick(indexes, tick)),
-    provenance,
+    ticks: projectTicks(indexes, source.latest(ticks)),
   };
 }
 
@@ -325,7 +339,6 @@ export function attachStreamServer(io: StreamIo, source: TickSource, info: Serve
     return name;
   };
 
-  const project = (room: Room, tick: FullTick) => projectTick(room.indexes, tick);
 
   const cut = (socket: StreamSocket, reason: "unsent_bytes" | "lag_timeout" | "flood", message: string, fields: Record<string, unknown>) => {
     metrics.socketsCutOff.inc({ reason });
@@ -374,6 +387,9 @@ export function attachStreamServer(io: StreamIo, source: TickSource, info: Serve
   /** The room's sockets, less any that are lagging (the common case, nobody lagging, stays a plain room broadcast). */
   const audience = (name: string) => (io.sockets.adapter.rooms.get(LAGGING_ROOM)?.size ? io.to(name).except(LAGGING_ROOM) : io.to(name));
 
+  // Every room hears every tick, so the tick before this one is the one its sockets last got
+  // (or, for a socket that just subscribed, the last tick of its answer).
+  let previousTick: FullTick | undefined;
   const unsubscribeTicks = source.onTick((tick) => {
     checkBackpressure(tick.seq);
     for (const [name, room] of rooms) {
@@ -381,8 +397,9 @@ export function attachStreamServer(io: StreamIo, source: TickSource, info: Serve
         rooms.delete(name); // nobody left watching this filter
         continue;
       }
-      audience(name).emit("stream:tick", project(room, tick));
+      audience(name).emit("stream:tick", projectTick(room.indexes, tick, previousTick));
     }
+    previousTick = tick;
   });
 
   const refuse = (socket: StreamSocket, code: ClientErrorCode, message: string, ack?: unknown) => {
@@ -459,6 +476,8 @@ export function attachStreamServer(io: StreamIo, source: TickSource, info: Serve
         return;
       }
       const refusal = options.authorizeFilter ? await options.authorizeFilter(socket, parsed.data.filter) : null;
+      // Right after a start the buffer is being refilled from stored samples: answer from the refilled one.
+      await source.ready;
       if (refusal) {
         refuse(socket, "forbidden", refusal, ack);
         return;
@@ -499,8 +518,8 @@ export function attachStreamServer(io: StreamIo, source: TickSource, info: Serve
       void socket.join(name);
       const ticksNow = parsed.data.since === undefined ? undefined : source.ticksAfter(parsed.data.since);
       const response: StreamSubscribed = ticksNow
-        ? { mode: "resume", filter: room.filter, series: room.indexes.map((index) => SERIES[index]!), ticks: ticksNow.map((tick) => project(room, tick)), provenance: info.provenance }
-        : snapshotFor(source, room.filter, parsed.data.snapshotTicks ?? DEFAULT_SNAPSHOT_TICKS, info.provenance);
+        ? { mode: "resume", filter: room.filter, series: room.indexes.map((index) => SERIES[index]!), ticks: projectTicks(room.indexes, ticksNow) }
+        : snapshotFor(source, room.filter, parsed.data.snapshotTicks ?? DEFAULT_SNAPSHOT_TICKS);
       (ack as (response: Acknowledgement<StreamSubscribed>) => void)({ ok: true, data: response });
     });
 

@@ -3,6 +3,10 @@ import { dueAt, seqAt, simulatedInstant, type TickClock } from "@/lib/domain/sim
 import { backfillMinutes, type BackfilledMinute } from "@/lib/domain/simulator/backfill";
 import { incidentEndMs, type Incident } from "@/lib/domain/simulator/incidents";
 import { RingBuffer } from "@/lib/domain/ring-buffer";
+import { MeasuredSeries, type MeasuredLimits } from "@/lib/domain/measured";
+import { SERIES, SERIES_COUNT, seriesIndex } from "@/lib/domain/series";
+import type { SeriesProvenance, StoredSample } from "@/lib/contracts/ingest";
+import { encodeProvenance } from "@/lib/contracts/realtime";
 import { createLogger } from "@/lib/logger";
 import { metrics } from "@/lib/observability/metrics";
 
@@ -13,7 +17,12 @@ export interface FullTick {
   seq: number;
   /** The instant the values describe (simulated time). */
   instantMs: number;
-  values: number[];
+  /** null: no data ("none"). */
+  values: (number | null)[];
+  /** Where each value comes from. */
+  provenance: SeriesProvenance[];
+  /** `provenance` as the wire spells it (PROVENANCE_CODES), computed once per tick. */
+  codes: string;
 }
 
 export type TickListener = (tick: FullTick) => void;
@@ -23,13 +32,21 @@ export interface TickSourceOptions {
   clock: TickClock;
   /** How many ticks to keep for snapshots and resumption. */
   bufferTicks: number;
+  /** When measured series turn stale and expire, and whether the simulator fills the others. Default: 180 s, 3600 s, on. */
+  measured?: MeasuredLimits;
   now?: () => number;
 }
 
+const DEFAULT_MEASURED: MeasuredLimits = { staleMs: 180_000, expireMs: 3_600_000, simulator: true };
+
 /**
  * Produces one tick per interval, aligned to the wall clock, and keeps the most recent ones in
- * a bounded buffer. Because values are a pure function of the instant, the buffer is refilled
- * at start with the ticks just before it, so a client can resume across a server restart.
+ * a bounded buffer. Each series is measured (the latest sample accepted, lib/domain/measured.ts),
+ * stale, simulated or none. Measured samples are judged by the tick's real instant (its due time);
+ * simulated values by the tick's simulated instant (the same at speed 1). Because simulated values
+ * are a pure function of the instant and samples live in the database, the buffer is refilled at
+ * start with the ticks just before it (after `start(samples)` is given the stored samples), so a
+ * client can resume across a server restart and get the values it would have got without it.
  */
 export class TickSource {
   readonly clock: TickClock;
@@ -37,15 +54,40 @@ export class TickSource {
   private readonly buffer: RingBuffer<FullTick>;
   private readonly listeners = new Set<TickListener>();
   private readonly now: () => number;
+  private readonly measuredLimits: MeasuredLimits;
+  private readonly measured = Array.from({ length: SERIES_COUNT }, () => new MeasuredSeries());
   private manualIncidents: Incident[] = [];
   private timer: NodeJS.Timeout | undefined;
   private lastSeq = -1;
+  private markReady!: () => void;
+  /** Resolves once the buffer is filled (start was called): answers wait for it rather than send an empty window. */
+  readonly ready = new Promise<void>((resolve) => (this.markReady = resolve));
 
   constructor(options: TickSourceOptions) {
     this.model = options.model;
     this.clock = options.clock;
     this.buffer = new RingBuffer(options.bufferTicks);
     this.now = options.now ?? Date.now;
+    this.measuredLimits = options.measured ?? DEFAULT_MEASURED;
+  }
+
+  /** Samples just stored: they show from the first tick produced after this call whose instant is at or past their receipt. */
+  acceptMeasured(samples: readonly StoredSample[]): void {
+    for (const sample of samples) {
+      // Samples are validated at the edge; one that names no series here is ignored, never a crash.
+      const index = seriesIndex(sample.operator, sample.sector);
+      if (SERIES[index]?.operator !== sample.operator || SERIES[index]?.sector !== sample.sector) continue;
+      this.measured[index]!.add({
+        connections: sample.connections,
+        atMs: sample.atMs,
+        receivedAtMs: sample.receivedAtMs,
+      });
+    }
+  }
+
+  /** The real instant from which the buffer is refilled at start: samples received since then (less the expiry) matter. */
+  refillFromMs(): number {
+    return dueAt(this.clock, seqAt(this.clock, this.now()) - this.buffer.capacity + 1);
   }
 
   /** The newest tick's sequence number (-1 before the first). */
@@ -58,11 +100,25 @@ export class TickSource {
     return () => this.listeners.delete(listener);
   }
 
-  start(): void {
+  /**
+   * Starts ticking; `stored` (oldest arrival first) are the samples the buffer's refill must show
+   * (see refillFromMs). They are handed over as the refill passes their arrival, as they were live,
+   * so that each series holds only what is still due, not the whole window at once.
+   */
+  start(stored: readonly StoredSample[] = []): void {
     if (this.timer) return;
     const firstSeq = seqAt(this.clock, this.now());
-    for (let seq = firstSeq - this.buffer.capacity + 1; seq < firstSeq; seq++) this.buffer.push(this.produce(seq));
+    let next = 0;
+    for (let seq = firstSeq - this.buffer.capacity + 1; seq < firstSeq; seq++) {
+      const dueMs = dueAt(this.clock, seq);
+      const from = next;
+      while (next < stored.length && stored[next]!.receivedAtMs <= dueMs) next++;
+      if (next > from) this.acceptMeasured(stored.slice(from, next));
+      this.buffer.push(this.produce(seq));
+    }
+    this.acceptMeasured(stored.slice(next));
     this.lastSeq = firstSeq - 1;
+    this.markReady();
     this.schedule();
   }
 
@@ -108,7 +164,21 @@ export class TickSource {
 
   private produce(seq: number): FullTick {
     const instantMs = simulatedInstant(this.clock, seq);
-    return { seq, instantMs, values: this.model.valuesAt(instantMs, this.manualIncidents) };
+    const realMs = dueAt(this.clock, seq);
+    const limits = this.measuredLimits;
+    let simulated: number[] | undefined;
+    const values: (number | null)[] = new Array<number | null>(SERIES_COUNT);
+    const provenance: SeriesProvenance[] = new Array<SeriesProvenance>(SERIES_COUNT);
+    for (let index = 0; index < SERIES_COUNT; index++) {
+      const reading = this.measured[index]!.readAt(realMs, limits);
+      provenance[index] = reading.provenance;
+      if (reading.provenance === "simulated") {
+        // The model computes all 21 at once; only when some series needs it.
+        simulated ??= this.model.valuesAt(instantMs, this.manualIncidents);
+        values[index] = simulated[index]!;
+      } else values[index] = reading.connections;
+    }
+    return { seq, instantMs, values, provenance, codes: encodeProvenance(provenance) };
   }
 
   private schedule(): void {

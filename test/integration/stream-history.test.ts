@@ -155,7 +155,7 @@ describe("history, alerts and restarts", () => {
       expect(logged[0]!.trimEnd()).toMatch(
         new RegExp(
           `INFO  \\[alerts\\] alert raised id=${alert.id} operator=china-telecom sector=all kind=drop severity=${alert.severity} ` +
-            `observed=${Math.round(alert.observed)} expected=${Math.round(alert.expected)} band=${Math.round(alert.expectedLow)}\\.\\.${Math.round(alert.expectedHigh)} deviation=-\\d+\\.\\d%$`,
+            `observed=${Math.round(alert.observed)} expected=${Math.round(alert.expected)} band=${Math.round(alert.expectedLow)}\\.\\.${Math.round(alert.expectedHigh)} deviation=-\\d+\\.\\d% provenance=simulated$`,
         ),
       );
       expect(logs.lines.filter((line) => / (ERROR|WARN) /.test(line))).toEqual([]);

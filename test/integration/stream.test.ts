@@ -53,7 +53,7 @@ describe("the live stream over socket.io", () => {
     sockets.push(socket);
     const hello = new Promise((resolve) => socket.once("server:hello", resolve));
     socket.connect();
-    await expect(hello).resolves.toMatchObject({ buildId: "test-build", tickMs: 50, provenance: "simulated" });
+    await expect(hello).resolves.toMatchObject({ buildId: "test-build", tickMs: 50, simulator: "on" });
   });
 
   it("answers a subscription with a snapshot, then sends every following tick in order", async () => {
@@ -72,7 +72,7 @@ describe("the live stream over socket.io", () => {
     expectContiguous(ticks.map((tick) => tick.s));
     for (const tick of ticks) {
       expect(tick.v).toHaveLength(21);
-      expect(tick.v.every((value) => Number.isInteger(value) && value > 0)).toBe(true);
+      expect(tick.v.every((value) => Number.isInteger(value) && value! > 0)).toBe(true);
     }
   });
 

@@ -15,6 +15,10 @@ export const FAST: RealtimeConfig = {
   HISTORY_RETENTION_DAYS: 30,
   ROLLUP_FLUSH_MS: 200,
   PULSE_AUTH: "off",
+  SIMULATOR: "on",
+  MEASURED_STALE_SECONDS: 180,
+  MEASURED_EXPIRE_SECONDS: 3600,
+  INGEST_MAX_SKEW_SECONDS: 30,
 };
 
 export interface TestStreamServer {

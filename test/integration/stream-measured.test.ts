@@ -1,0 +1,245 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { Alert } from "@/lib/contracts/alerts";
+import type { OperatorSlug, SectorSlug } from "@/lib/contracts/catalog";
+import type { StoredSample } from "@/lib/contracts/ingest";
+import { provenanceAt, type Acknowledgement, type StreamSubscribed, type SubscribeRequest, type Tick } from "@/lib/contracts/realtime";
+import type { Database } from "@/lib/db/client";
+import { storeSamples } from "@/lib/db/samples";
+import { findSamplesForRefill } from "@/lib/db/measured-refill";
+import { seriesIndex } from "@/lib/domain/series";
+import { StreamClient } from "@/lib/realtime/stream-client";
+import { getRealtime } from "@/server/realtime/registry";
+import type { RealtimeConfig } from "@/server/realtime";
+import { openSeededDatabase } from "../support/database";
+import { connectSocket, eventually, startStreamServer, type TestSocket, type TestStreamServer } from "../support/stream-server";
+
+const ENERGY = seriesIndex("china-mobile", "energy");
+const RETAIL = seriesIndex("china-unicom", "retail");
+
+const sample = (operator: OperatorSlug, sector: SectorSlug, connections: number, atMs = Date.now()): StoredSample => ({
+  operator,
+  sector,
+  connections,
+  atMs,
+  receivedAtMs: Date.now(),
+  source: "http",
+});
+
+/** What an ingest path does: store durably, then hand the stored samples to the live stream. */
+async function ingest(...samples: StoredSample[]): Promise<void> {
+  const { stored } = await storeSamples(samples);
+  getRealtime()!.acceptMeasured(stored);
+}
+
+/** A screen watching every series through the product's stream client: ticks with their provenance in full. */
+function watch(url: string): { ticks: Tick[]; client: StreamClient } {
+  const ticks: Tick[] = [];
+  const client = new StreamClient({
+    url,
+    filter: { operators: [], sectors: [] },
+    snapshotTicks: 1,
+    socketOptions: { transports: ["websocket"], forceNew: true },
+    handlers: {
+      onSnapshot: (subscription) => ticks.push(...subscription.ticks),
+      onTicks: (fresh) => ticks.push(...fresh),
+    },
+  });
+  return { ticks, client };
+}
+
+const provenanceOf = (tick: Tick | undefined, index: number) => (tick ? provenanceAt(tick.p, index) : undefined);
+
+describe("measured samples in the live stream", () => {
+  let database: Database;
+  let closeDatabase: () => Promise<void>;
+  let server: TestStreamServer | undefined;
+  const clients: StreamClient[] = [];
+  const sockets: TestSocket[] = [];
+
+  beforeAll(async () => {
+    ({ database, close: closeDatabase } = await openSeededDatabase());
+  });
+  afterEach(async () => {
+    clients.splice(0).forEach((client) => client.close());
+    sockets.splice(0).forEach((socket) => socket.close());
+    await server?.stop();
+    server = undefined;
+    await database.prisma.measuredSample.deleteMany();
+    await database.prisma.alert.deleteMany();
+    await database.prisma.connectionRollup.deleteMany();
+  });
+  afterAll(async () => closeDatabase());
+
+  const start = async (config: Partial<RealtimeConfig> = {}) => {
+    server = await startStreamServer(config);
+    await server.realtime.source.ready;
+    return server;
+  };
+  const screen = (url: string) => {
+    const watched = watch(url);
+    clients.push(watched.client);
+    return watched.ticks;
+  };
+
+  it("turns a series measured when a sample is accepted, then stale (value held), then simulated again", async () => {
+    const { url } = await start({ MEASURED_STALE_SECONDS: 1, MEASURED_EXPIRE_SECONDS: 2 });
+    const ticks = screen(url);
+    await eventually("a first tick", () => ticks.length > 0);
+    expect(provenanceOf(ticks.at(-1), ENERGY)).toBe("simulated");
+
+    await ingest(sample("china-mobile", "energy", 12_345));
+    const measured = await eventually("the series measured", () => ticks.find((tick) => provenanceOf(tick, ENERGY) === "measured"));
+    expect(measured.v[ENERGY]).toBe(12_345);
+    // The others stay simulated.
+    expect(provenanceOf(measured, RETAIL)).toBe("simulated");
+    expect(measured.p!.replace("m", "")).toMatch(/^s{20}$/);
+
+    const stale = await eventually("the series stale", () => ticks.find((tick) => provenanceOf(tick, ENERGY) === "stale"), 5_000);
+    expect(stale.v[ENERGY]).toBe(12_345); // held, never refilled by the simulator
+    expect(stale.s).toBeGreaterThan(measured.s);
+
+    const back = await eventually("the series simulated again", () => ticks.find((tick) => tick.s > stale.s && provenanceOf(tick, ENERGY) === "simulated"), 5_000);
+    expect(back.v[ENERGY]).not.toBe(12_345);
+    expect(back.v[ENERGY]).toBeGreaterThan(0);
+  });
+
+  it("sends p on the first tick of an answer and then only when it changes", async () => {
+    const { url } = await start({ MEASURED_STALE_SECONDS: 1, MEASURED_EXPIRE_SECONDS: 2 });
+    const socket = await connectSocket(url);
+    sockets.push(socket);
+    const live: Tick[] = [];
+    socket.on("stream:tick", (tick) => live.push(tick));
+    const answer = await new Promise<Acknowledgement<StreamSubscribed>>((resolve) =>
+      socket.emit("stream:subscribe", { filter: { operators: ["china-mobile"], sectors: [] }, snapshotTicks: 5 } as SubscribeRequest, resolve),
+    );
+    if (!answer.ok) throw new Error(answer.error.message);
+    expect(answer.data.ticks[0]!.p).toBe("sssssss");
+    expect(answer.data.ticks.slice(1).every((tick) => tick.p === undefined)).toBe(true);
+    await eventually("live ticks", () => live.length >= 3);
+    expect(live.every((tick) => tick.p === undefined)).toBe(true);
+
+    await ingest(sample("china-mobile", "energy", 7));
+    const changed = await eventually("a tick whose p changed", () => live.find((tick) => tick.p !== undefined));
+    expect(changed.p).toBe("msssssss".slice(0, 7));
+    const after = live.indexOf(changed);
+    await eventually("the next tick", () => live.length > after + 1);
+    expect(live[after + 1]!.p).toBeUndefined();
+    // A sample for a series this socket does not watch changes nothing it sees.
+    const before = live.length;
+    await ingest(sample("china-unicom", "retail", 9));
+    await eventually("a few more ticks", () => live.length > before + 5);
+    expect(live.slice(before).filter((tick) => tick.p !== undefined).every((tick) => tick.p!.startsWith("h") || tick.p!.startsWith("s"))).toBe(true);
+  });
+
+  it("shows no data for unmeasured series when the simulator is off, and writes no history for them", async () => {
+    await database.prisma.connectionRollup.deleteMany();
+    const { url } = await start({ SIMULATOR: "off", MEASURED_STALE_SECONDS: 1, MEASURED_EXPIRE_SECONDS: 2, ROLLUP_FLUSH_MS: 100 });
+    const ticks = screen(url);
+    await eventually("a first tick", () => ticks.length > 0);
+    expect(ticks.at(-1)!.v.every((value) => value === null)).toBe(true);
+    expect(ticks.at(-1)!.p).toBe("n".repeat(21));
+
+    await ingest(sample("china-mobile", "energy", 500));
+    const measured = await eventually("the series measured", () => ticks.find((tick) => provenanceOf(tick, ENERGY) === "measured"));
+    expect(measured.v[ENERGY]).toBe(500);
+    expect(measured.v[RETAIL]).toBeNull();
+    await eventually("the series without data again", () => ticks.find((tick) => tick.s > measured.s && provenanceOf(tick, ENERGY) === "none"), 5_000);
+    await server!.stop();
+    server = undefined;
+    // Only the measured minute is in history, written by storeSamples; the live stream wrote nothing.
+    const rollups = await database.prisma.connectionRollup.findMany();
+    expect(rollups.length).toBeGreaterThan(0);
+    expect(rollups.every((row) => row.provenance === "measured" && row.operatorSlug === "china-mobile" && row.sectorSlug === "energy")).toBe(true);
+  });
+
+  it("refills the resume buffer from stored samples after a restart: a screen resuming with since gets the same ticks", async () => {
+    const first = await start();
+    const ticks = screen(first.url);
+    await eventually("a first tick", () => ticks.length > 0);
+    await ingest(sample("china-mobile", "energy", 4_242), sample("china-unicom", "retail", 99));
+    const measured = await eventually("both series measured", () =>
+      ticks.find((tick) => provenanceOf(tick, ENERGY) === "measured" && provenanceOf(tick, RETAIL) === "measured"),
+    );
+    await eventually("twenty ticks more", () => ticks.at(-1)!.s >= measured.s + 20);
+    await ingest(sample("china-mobile", "energy", 4_343));
+    await eventually("the newer sample", () => ticks.find((tick) => tick.v[ENERGY] === 4_343));
+    await eventually("ten ticks more", () => ticks.some((tick) => tick.v[ENERGY] === 4_343) && ticks.at(-1)!.s >= ticks.find((tick) => tick.v[ENERGY] === 4_343)!.s + 10);
+    clients.splice(0).forEach((client) => client.close());
+    const seen = new Map(ticks.map((tick) => [tick.s, tick]));
+    await first.stop();
+
+    const second = await start();
+    const socket = await connectSocket(second.url);
+    sockets.push(socket);
+    const answer = await new Promise<Acknowledgement<StreamSubscribed>>((resolve) =>
+      socket.emit("stream:subscribe", { filter: { operators: [], sectors: [] }, since: measured.s - 1 } as SubscribeRequest, resolve),
+    );
+    if (!answer.ok) throw new Error(answer.error.message);
+    expect(answer.data.mode).toBe("resume");
+    let carried: string | undefined;
+    let compared = 0;
+    for (const tick of answer.data.ticks) {
+      carried = tick.p ?? carried;
+      const before = seen.get(tick.s);
+      if (!before) continue;
+      expect({ s: tick.s, v: tick.v, p: carried }).toEqual({ s: before.s, v: before.v, p: before.p });
+      compared++;
+    }
+    expect(compared).toBe(seen.size - [...seen.keys()].filter((seq) => seq < measured.s).length);
+    expect(compared).toBeGreaterThan(30);
+  });
+
+  it("reads for a refill only what can still show: per series the latest sample from before the window, and the window's own", async () => {
+    const fromMs = Date.UTC(2026, 10, 26, 12, 0, 0);
+    const at = (operator: OperatorSlug, sector: SectorSlug, connections: number, atMs: number, receivedAtMs: number): StoredSample => ({
+      operator,
+      sector,
+      connections,
+      atMs,
+      receivedAtMs,
+      source: "mqtt",
+    });
+    await storeSamples([
+      // Before the window: a minute of samples for one series, only the last of which can show.
+      ...Array.from({ length: 60 }, (_, second) => at("china-mobile", "energy", second, fromMs - 60_000 + second * 1000, fromMs - 60_000 + second * 1000)),
+      // Dated after the window's start (within the clock skew), received before it: kept.
+      at("china-mobile", "energy", 1_000, fromMs + 5_000, fromMs - 1_000),
+      // Received before the look-back: can only read as expired.
+      at("china-unicom", "retail", 7, fromMs - 7_200_000, fromMs - 7_200_000),
+      // In the window: all of them.
+      ...Array.from({ length: 10 }, (_, second) => at("china-telecom", "energy", 100 + second, fromMs + second * 1000, fromMs + second * 1000 + 50)),
+    ]);
+    const { samples, truncated } = await findSamplesForRefill(fromMs, 3_600_000);
+    expect(truncated).toBe(false);
+    expect(samples.map((sample) => `${sample.sector}:${sample.connections}`)).toEqual([
+      "energy:59",
+      "energy:1000",
+      ...Array.from({ length: 10 }, (_, second) => `energy:${100 + second}`),
+    ]);
+    const capped = await findSamplesForRefill(fromMs, 3_600_000, 4);
+    expect(capped.truncated).toBe(true);
+    // The newest of the window are kept.
+    expect(capped.samples.slice(-4).map((sample) => sample.connections)).toEqual([106, 107, 108, 109]);
+  });
+
+  it("raises alerts on measured data, says so, and ends them when the measurements expire", async () => {
+    const { io } = await start({ MEASURED_STALE_SECONDS: 1, MEASURED_EXPIRE_SECONDS: 2 });
+    const socket = await connectSocket(`http://127.0.0.1:${(io.httpServer.address() as { port: number }).port}`);
+    sockets.push(socket);
+    const raised: Alert[] = [];
+    const resolved: Alert[] = [];
+    socket.on("alert:raised", (alert) => raised.push(alert));
+    socket.on("alert:resolved", (alert) => resolved.push(alert));
+    await new Promise((resolve) => socket.emit("stream:subscribe", { filter: { operators: ["china-mobile"], sectors: [] } } as SubscribeRequest, resolve));
+
+    // China Mobile's energy series measured at almost nothing: far below its expected band.
+    await ingest(sample("china-mobile", "energy", 1));
+    const alert = await eventually("an alert on the measured drop", () => raised.find((entry) => entry.provenance === "measured"));
+    expect(alert).toMatchObject({ operator: "china-mobile", kind: "drop", provenance: "measured" });
+    const stored = await database.prisma.alert.findUnique({ where: { id: alert.id } });
+    expect(stored?.provenance).toBe("measured");
+    // Stale, then simulated again: the alert raised on measurements ends with them.
+    const ended = await eventually("the measured alert resolved", () => resolved.find((entry) => entry.id === alert.id), 8_000);
+    expect(ended.provenance).toBe("measured");
+  });
+});
