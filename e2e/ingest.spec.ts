@@ -74,7 +74,7 @@ test.describe("ingest into a real server process", () => {
     const before = await storedCount();
     for (const feed of ["docs/sample-feed.csv", "docs/sample-feed.lp"]) {
       // One process (tsx as a loader), so nothing is left behind if the test fails.
-      const replay = spawn(process.execPath, ["--import", "tsx", "cli/replay.ts", feed, "--speed", "6000", "--url", server!.url], { env: { ...process.env, INGEST_KEY: secret } });
+      const replay = spawn(process.execPath, ["--import", "tsx", "cli/replay.ts", feed, "--speed", "6000", "--url", server!.url], { env: { ...process.env, TSX_TSCONFIG_PATH: "tsconfig.node.json", INGEST_KEY: secret } });
       let stdout = "";
       let stderr = "";
       replay.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
@@ -92,7 +92,7 @@ test.describe("ingest into a real server process", () => {
   });
 
   test("a replay with a revoked or missing key stops with the server's reason, and retries nothing", async () => {
-    const replay = spawn(process.execPath, ["--import", "tsx", "cli/replay.ts", "docs/sample-feed.csv", "--speed", "6000", "--url", server!.url, "--key", "pulse_ik_wrong"]);
+    const replay = spawn(process.execPath, ["--import", "tsx", "cli/replay.ts", "docs/sample-feed.csv", "--speed", "6000", "--url", server!.url, "--key", "pulse_ik_wrong"], { env: { ...process.env, TSX_TSCONFIG_PATH: "tsconfig.node.json" } });
     let stderr = "";
     replay.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
     const [code] = await once(replay, "exit");

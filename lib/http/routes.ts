@@ -73,6 +73,7 @@ export const PAGE_ROUTES: readonly string[] = [
   "/account",
   "/admin/accounts",
   "/admin/audit",
+  "/admin/ingest-keys",
   "/admin/notifications",
   "/displays",
   "/playlists",

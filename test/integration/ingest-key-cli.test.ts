@@ -11,7 +11,7 @@ afterAll(async () => close());
 
 async function task(...args: string[]) {
   // One process (tsx as a loader), as npm run ingest-key runs it.
-  const child = spawn(process.execPath, ["--import", "tsx", "server/tasks.ts", "ingest-key", ...args], { env: { ...process.env, DATABASE_URL: url, NO_COLOR: "1" } });
+  const child = spawn(process.execPath, ["--import", "tsx", "server/tasks.ts", "ingest-key", ...args], { env: { ...process.env, TSX_TSCONFIG_PATH: "tsconfig.node.json", DATABASE_URL: url, NO_COLOR: "1" } });
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));

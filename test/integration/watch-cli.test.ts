@@ -8,7 +8,7 @@ const children: ChildProcessWithoutNullStreams[] = [];
 
 function watch(...args: string[]) {
   // One process (tsx as a loader, not its wrapper), so killing it leaves nothing behind.
-  const child = spawn(process.execPath, ["--import", "tsx", "cli/watch.ts", ...args], { env: { ...process.env, NO_COLOR: "1" } });
+  const child = spawn(process.execPath, ["--import", "tsx", "cli/watch.ts", ...args], { env: { ...process.env, TSX_TSCONFIG_PATH: "tsconfig.node.json", NO_COLOR: "1" } });
   children.push(child);
   let stdout = "";
   let stderr = "";
