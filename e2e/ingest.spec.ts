@@ -9,6 +9,7 @@ import { dropDatabase, ensureDatabaseExists } from "@/lib/db/admin";
 import { withClient } from "@/test/support/pg-client";
 import { freePort } from "./support/ports";
 import { startServer, type RunningServer } from "./support/server";
+import { recordSecret } from "./support/secrets";
 import { signIn } from "./support/sign-in";
 
 /**
@@ -32,6 +33,7 @@ test.describe("ingest into a real server process", () => {
     const response = await fetch(`${server.url}/api/ingest-keys`, { method: "POST", headers: { "content-type": "application/json", cookie }, body: JSON.stringify({ label: "e2e feed" }) });
     expect(response.status).toBe(201);
     secret = createdIngestKeySchema.parse(await response.json()).secret;
+    recordSecret(secret);
   });
   test.afterAll(async () => {
     if (server && server.process.exitCode === null) await server.stop("SIGTERM");
@@ -115,6 +117,7 @@ test.describe("ingest into a real server process", () => {
     await expect(shown).toContainText("只显示一次");
     const key = /pulse_ik_[A-Za-z0-9_-]+/.exec((await shown.textContent()) ?? "")?.[0];
     expect(key).toBeDefined();
+    recordSecret(key);
     const row = page.locator("tr", { hasText: "浏览器里建的" });
     await expect(row).toContainText("中国移动");
     await expect(row).toContainText("有效");
