@@ -1,12 +1,16 @@
 "use client";
 
-import { useEffect, useMemo, useRef, useState, type RefObject } from "react";
+import { useContext, useEffect, useMemo, useRef, useState, type RefObject } from "react";
 import type { SeriesRef } from "@/lib/contracts/filters";
 import type { HistoryResponse } from "@/lib/contracts/history";
 import type { Language, Theme, TimeWindow } from "@/lib/contracts/view";
 import { chartClient, type ChartListener } from "./chart-client";
 import type { ChartConfig, ChartGeometry, ChartKind, ChartMarker, PngLabels, SeriesSpec } from "./chart-protocol";
 import { useChartFontSize } from "./chart-theme";
+import { formatDateTime } from "@/lib/domain/format";
+import { operatorName, sectorName } from "@/lib/i18n/names";
+import { useView } from "@/components/providers/view-context";
+import { WallContext } from "@/components/providers/wall-context";
 
 export type { SeriesSpec } from "./chart-protocol";
 
@@ -30,14 +34,16 @@ export interface StreamingChartProps {
   lang: Language;
   ariaLabel: string;
   legend?: boolean;
-  /** Called with the chart's handle once it exists: PNG export and the plot's geometry for drag-zoom. */
-  handleRef?: RefObject<ChartHandle | null>;
+  /** Dashboard only: dragging across the chart zooms into that range (absent on a wall: it never zooms). */
+  onZoom?: (range: { from: number; to: number }) => void;
 }
 
-export interface ChartHandle {
-  png(labels: PngLabels): Promise<Blob | null>;
-  geometry(): ChartGeometry | null;
+/** The time labels of a zoomed range: dates beyond a day, seconds within a quarter of an hour. */
+function axisWindowFor(spanMs: number): TimeWindow {
+  if (spanMs > 86_400_000) return "7d";
+  return spanMs <= 15 * 60_000 ? "15m" : "24h";
 }
+
 
 /**
  * A streaming line chart drawn by the page's chart hub (in the chart worker where the browser
@@ -45,7 +51,7 @@ export interface ChartHandle {
  * pointer events it forwards; the data reach the hub as ticks (LiveChartFeed) and history.
  */
 export function StreamingChart(props: StreamingChartProps) {
-  const { kind, specs, series, history, stream, markers, timeWindow, windowMs, range, stacked, percent, theme, lang, ariaLabel, legend = true, handleRef } = props;
+  const { kind, specs, series, history, stream, markers, timeWindow, windowMs, range, stacked, percent, theme, lang, ariaLabel, legend = true, onZoom } = props;
   const box = useRef<HTMLDivElement>(null);
   const chartId = useRef<number | null>(null);
   const geometryRef = useRef<ChartGeometry | null>(null);
@@ -62,7 +68,8 @@ export function StreamingChart(props: StreamingChartProps) {
       label: ariaLabel,
       theme,
       lang,
-      window: timeWindow,
+      // A zoomed range labels its axis as the window of its length would.
+      window: range ? axisWindowFor(range.to - range.from) : timeWindow,
       windowMs,
       fontSize,
       percent: !!percent,
@@ -74,10 +81,10 @@ export function StreamingChart(props: StreamingChartProps) {
   );
   // Posted only when something in it changed, not on every render.
   const configKey = useMemo(() => JSON.stringify(config), [config]);
-  const latest = useRef({ config, history, configKey });
+  const latest = useRef({ config, history, configKey, onZoom });
   // Declared first, so the mount below reads this render's props.
   useEffect(() => {
-    latest.current = { config, history, configKey };
+    latest.current = { config, history, configKey, onZoom };
   });
   const sent = useRef<{ configKey: string; history: HistoryResponse | null } | null>(null);
 
@@ -91,6 +98,8 @@ export function StreamingChart(props: StreamingChartProps) {
     canvas.className = "block h-full w-full";
     canvas.setAttribute("role", "img");
     canvas.setAttribute("aria-label", latest.current.config.label);
+    // A horizontal drag zooms; vertical swipes still scroll the page.
+    canvas.style.touchAction = "pan-y";
     container.prepend(canvas);
     const rect = container.getBoundingClientRect();
     const listener: ChartListener = {
@@ -99,6 +108,7 @@ export function StreamingChart(props: StreamingChartProps) {
         geometryRef.current = geometry;
         // For tests and the curious: the hub has drawn this chart, and where.
         container.dataset.drawn = client.inWorker ? "worker" : "page";
+        container.dataset.axis = `${Math.round(geometry.min)}-${Math.round(geometry.max)}`;
       },
     };
     const { config: initial, history: initialHistory, configKey: initialKey } = latest.current;
@@ -130,15 +140,68 @@ export function StreamingChart(props: StreamingChartProps) {
       const bounds = canvas.getBoundingClientRect();
       return { x: event.clientX - bounds.left, y: event.clientY - bounds.top };
     };
+
+    // Drag-zoom: a band follows the pointer across the plot; on release the range is handed up.
+    const selection = document.createElement("div");
+    selection.className = "pointer-events-none absolute hidden border-x border-accent bg-accent/20";
+    selection.dataset.zoomSelection = "";
+    container.append(selection);
+    let drag: { startX: number; x: number } | null = null;
+    let dragged = false;
+    const plotX = (x: number) => {
+      const geometry = geometryRef.current;
+      return geometry ? Math.min(geometry.right, Math.max(geometry.left, x)) : x;
+    };
+    const showSelection = () => {
+      const geometry = geometryRef.current;
+      if (!drag || !geometry) return;
+      const [left, right] = [Math.min(drag.startX, drag.x), Math.max(drag.startX, drag.x)];
+      Object.assign(selection.style, { left: `${left}px`, width: `${right - left}px`, top: `${geometry.top}px`, height: `${geometry.bottom - geometry.top}px` });
+      selection.classList.toggle("hidden", right - left < 2);
+    };
+    const down = (event: PointerEvent) => {
+      const geometry = geometryRef.current;
+      if (!latest.current.onZoom || event.button !== 0 || !geometry) return;
+      const { x, y } = at(event);
+      if (x < geometry.left || x > geometry.right || y < geometry.top || y > geometry.bottom) return;
+      drag = { startX: x, x };
+      canvas.setPointerCapture(event.pointerId);
+    };
+    const up = () => {
+      const geometry = geometryRef.current;
+      const zoom = latest.current.onZoom;
+      const finished = drag;
+      drag = null;
+      selection.classList.add("hidden");
+      if (!finished || !geometry || !zoom || Math.abs(finished.x - finished.startX) < 8) return;
+      dragged = true;
+      const time = (x: number) => geometry.min + ((x - geometry.left) / (geometry.right - geometry.left)) * (geometry.max - geometry.min);
+      const [from, to] = [time(Math.min(finished.startX, finished.x)), time(Math.max(finished.startX, finished.x))];
+      zoom({ from: Math.round(from), to: Math.round(to) });
+    };
     const move = (event: PointerEvent) => {
       pending = { kind: "mousemove", ...at(event) };
       frame ||= requestAnimationFrame(flush);
+      if (drag) {
+        drag.x = plotX(at(event).x);
+        showSelection();
+      }
     };
     const leave = () => {
       pending = null;
       client.pointer(id, "mouseout", 0, 0);
     };
-    const click = (event: MouseEvent) => client.pointer(id, "click", at(event).x, at(event).y);
+    const click = (event: MouseEvent) => {
+      // The click that ends a drag is not a legend click.
+      if (dragged) {
+        dragged = false;
+        return;
+      }
+      client.pointer(id, "click", at(event).x, at(event).y);
+    };
+    canvas.addEventListener("pointerdown", down);
+    canvas.addEventListener("pointerup", up);
+    canvas.addEventListener("pointercancel", up);
     canvas.addEventListener("pointermove", move);
     canvas.addEventListener("pointerleave", leave);
     canvas.addEventListener("click", click);
@@ -147,6 +210,10 @@ export function StreamingChart(props: StreamingChartProps) {
       observer.disconnect();
       window.removeEventListener("resize", resize);
       if (frame) cancelAnimationFrame(frame);
+      canvas.removeEventListener("pointerdown", down);
+      canvas.removeEventListener("pointerup", up);
+      canvas.removeEventListener("pointercancel", up);
+      selection.remove();
       canvas.removeEventListener("pointermove", move);
       canvas.removeEventListener("pointerleave", leave);
       canvas.removeEventListener("click", click);
@@ -164,24 +231,59 @@ export function StreamingChart(props: StreamingChartProps) {
     chartClient().configure(id, config, history);
   }, [config, configKey, history]);
 
-  useEffect(() => {
-    if (!handleRef) return;
-    const handle: ChartHandle = {
-      png: (labels) => (chartId.current === null ? Promise.resolve(null) : chartClient().png(chartId.current, labels)),
-      geometry: () => geometryRef.current,
-    };
-    handleRef.current = handle;
-    return () => {
-      handleRef.current = null;
-    };
-  }, [handleRef]);
-
   return (
     <div ref={box} className="relative h-full w-full" data-chart={ariaLabel}>
+      <PngExport chartId={chartId} geometry={geometryRef} label={ariaLabel} provenance={history?.provenance ?? "simulated"} />
       {/* What the tooltip drawn on the canvas says, for screen readers (and tests). */}
       <div role="status" data-chart-tooltip className="sr-only">
         {tooltip}
       </div>
     </div>
+  );
+}
+
+/**
+ * Downloads the chart as drawn (the hub's canvas, in the worker where it draws), with its title,
+ * the view's filter, the time it spans and where the data come from burnt in. Not on a wall.
+ */
+function PngExport({ chartId, geometry, label, provenance }: { chartId: RefObject<number | null>; geometry: RefObject<ChartGeometry | null>; label: string; provenance: string }) {
+  const { view, messages } = useView();
+  const wall = useContext(WallContext);
+  if (wall) return null;
+  const download = async () => {
+    const id = chartId.current;
+    const shown = geometry.current;
+    if (id === null || !shown) return;
+    const names = [...view.operators.map((slug) => operatorName(slug, view.lang)), ...view.sectors.map((slug) => sectorName(slug, view.lang))];
+    const provenanceLabel = provenance === "simulated" ? messages.provenance.simulated : provenance;
+    const labels: PngLabels = {
+      title: label,
+      lines: [
+        messages.exports.filter(names.length ? names.join(", ") : messages.exports.allSeries),
+        messages.exports.time(formatDateTime(shown.min, view.lang), formatDateTime(shown.max, view.lang)),
+        messages.exports.provenance(provenanceLabel),
+      ],
+    };
+    const blob = await chartClient().png(id, labels);
+    if (!blob) return;
+    const url = URL.createObjectURL(blob);
+    const link = document.createElement("a");
+    link.href = url;
+    link.download = `m2m-pulse-${label.toLowerCase().replace(/[^a-z0-9\u4e00-\u9fff]+/g, "-").replace(/^-|-$/g, "")}.png`;
+    link.click();
+    // After the click has started the download.
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  };
+  return (
+    <button
+      type="button"
+      data-export-png
+      onClick={download}
+      aria-label={messages.exports.pngLabel(label)}
+      title={messages.exports.pngLabel(label)}
+      className="absolute -top-6 right-0 z-10 rounded border border-panel-border bg-panel px-1.5 py-0.5 text-xs text-ink-muted hover:border-ink-muted hover:text-ink focus-visible:outline-2 focus-visible:outline-accent"
+    >
+      {messages.exports.png}
+    </button>
   );
 }

@@ -8,6 +8,7 @@ import { operatorName, sectorName } from "@/lib/i18n/names";
 import { ChartFigure } from "@/components/charts/chart-figure";
 import { StreamingChart, type SeriesSpec } from "@/components/charts/streaming-chart";
 import { SimulatedBadge } from "./simulated-badge";
+import { CsvExport } from "./csv-export";
 import { Panel } from "@/components/ui/panel";
 import { PanelAge } from "./panel-age";
 import { useStale } from "@/components/providers/live-context";
@@ -39,7 +40,12 @@ export function ConnectionsOverTime() {
       id="over-time"
       title={messages.series.heading}
       stale={stale}
-      badge={<SimulatedBadge />}
+      badge={
+        <>
+          <CsvExport panel={messages.series.heading} />
+          <SimulatedBadge />
+        </>
+      }
       className="lg:col-span-2"
     >
       {drawnResolutionMs !== null ? (

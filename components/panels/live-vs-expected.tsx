@@ -12,6 +12,7 @@ import { ChartFigure } from "@/components/charts/chart-figure";
 import { StreamingChart, type SeriesSpec } from "@/components/charts/streaming-chart";
 import { CHART_THEME } from "@/components/charts/chart-theme";
 import { SimulatedBadge } from "./simulated-badge";
+import { CsvExport } from "./csv-export";
 import { Panel } from "@/components/ui/panel";
 import { PanelAge } from "./panel-age";
 import { useStale } from "@/components/providers/live-context";
@@ -67,7 +68,12 @@ export function LiveVsExpected() {
       id="expected"
       title={messages.band.heading}
       stale={stale}
-      badge={<SimulatedBadge />}
+      badge={
+        <>
+          <CsvExport panel={messages.band.heading} />
+          <SimulatedBadge />
+        </>
+      }
       className="lg:col-span-2"
     >
       <p className="-mt-2 mb-2 text-xs text-ink-muted wall:mt-0 wall:text-[0.65em]">{messages.band.note}</p>

@@ -1,18 +1,19 @@
 "use client";
 
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { useCallback, useMemo, useSyncExternalStore } from "react";
+import { useCallback, useContext, useMemo, useSyncExternalStore } from "react";
 import type { SeriesRef } from "@/lib/contracts/filters";
 import type { HistoryResponse } from "@/lib/contracts/history";
 import type { SeriesFilter } from "@/lib/contracts/filters";
 import { historyFrames, type Frame } from "@/lib/domain/aggregate";
-import { WINDOW_MS, isLiveWindow } from "@/lib/contracts/view";
+import { WINDOW_MS, ZOOM_MIN_MS, isLiveWindow, type ZoomRange } from "@/lib/contracts/view";
 import { filterKey } from "@/lib/domain/series";
-import { historyQueryOptions, type HistoryWindow } from "@/lib/queries/history";
+import { historyQueryOptions, historyRangeQueryOptions, type HistoryWindow } from "@/lib/queries/history";
 import { liveQueryKey, liveQueryOptions, type LiveWindow } from "@/lib/queries/live";
 import { throwWhenEmpty } from "@/lib/queries/query-client";
 import { CHART_MAX_POINTS } from "@/components/charts/chart-protocol";
 import { useView } from "@/components/providers/view-context";
+import { WallContext } from "@/components/providers/wall-context";
 
 /** The current view's filter. */
 export function useViewFilter(): SeriesFilter {
@@ -48,10 +49,14 @@ export function useLiveSeries(filter: SeriesFilter): readonly SeriesRef[] {
  */
 export function useViewHistory(filter: SeriesFilter): { history: HistoryResponse | null; resolutionSeconds: number | null; window: HistoryWindow | null } {
   const { view } = useView();
-  const window: HistoryWindow | null = view.window === "1h" || !isLiveWindow(view.window) ? (view.window as HistoryWindow) : null;
-  const history = useQuery({ ...historyQueryOptions(filter, window ?? "1h"), enabled: window !== null, throwOnError: throwWhenEmpty }).data;
+  const range = view.range;
+  const window: HistoryWindow | null = range ? null : view.window === "1h" || !isLiveWindow(view.window) ? (view.window as HistoryWindow) : null;
+  const windowHistory = useQuery({ ...historyQueryOptions(filter, window ?? "1h"), enabled: window !== null, throwOnError: throwWhenEmpty }).data;
+  // A zoomed range is drawn from the history of exactly that range (and the live ticks in it).
+  const rangeHistory = useQuery({ ...historyRangeQueryOptions(filter, range ?? { from: 0, to: 1 }), enabled: !!range, throwOnError: throwWhenEmpty }).data;
+  const history = range ? rangeHistory : window ? windowHistory : undefined;
   // Handed to the chart hub as fetched: turning it into frames is the hub's work, off this thread.
-  return { history: window ? (history ?? null) : null, resolutionSeconds: window ? (history?.resolutionSeconds ?? null) : null, window };
+  return { history: history ?? null, resolutionSeconds: history?.resolutionSeconds ?? null, window };
 }
 
 /** The last hour of history, which the KPI tiles compare against. */
@@ -66,12 +71,26 @@ export function useHourHistory(filter: SeriesFilter): Frame[] {
  * view's series and the resolution the history is drawn at, for the note under history views.
  */
 export function useChartSource() {
-  const { view } = useView();
+  const { view, setView } = useView();
+  const wall = useContext(WallContext);
+  // Dragging across a chart zooms every chart into that range (a new history entry: Back undoes
+  // it). Too narrow a drag is widened around its middle to the narrowest range there is.
+  const zoom = useCallback(
+    ({ from, to }: ZoomRange) => {
+      const middle = (from + to) / 2;
+      const range = to - from >= ZOOM_MIN_MS ? { from, to } : { from: Math.round(middle - ZOOM_MIN_MS / 2), to: Math.round(middle + ZOOM_MIN_MS / 2) };
+      setView({ range });
+    },
+    [setView],
+  );
   const filter = useViewFilter();
   const series = useLiveSeries(filter);
   const history = useViewHistory(filter);
+  const range = view.range ?? null;
+  // Zoomed inside a live window, the ticks in the range are drawn too: the newest minutes are not in
+  // the per-minute history yet.
   const showLive = isLiveWindow(view.window);
-  const windowMs = WINDOW_MS[view.window];
+  const windowMs = range ? range.to - range.from : WINDOW_MS[view.window];
   const source = {
     series,
     history: history.history,
@@ -80,9 +99,11 @@ export function useChartSource() {
     windowMs,
     theme: view.theme,
     lang: view.lang,
+    range,
+    onZoom: wall ? undefined : zoom,
   };
   // A history view is drawn at the coarser of the data's resolution and the chart's own bucketing.
   const drawnResolutionMs =
-    !showLive && history.resolutionSeconds !== null ? Math.max(history.resolutionSeconds * 1000, windowMs / CHART_MAX_POINTS) : null;
+    (!showLive || range) && history.resolutionSeconds !== null ? Math.max(history.resolutionSeconds * 1000, windowMs / CHART_MAX_POINTS) : null;
   return { filter, series, source, drawnResolutionMs };
 }
