@@ -8,7 +8,8 @@ import type { ChartConfig, ChartGeometry, FromHub, PngLabels, ToHub } from "./ch
 /** A chart's own callbacks: what its tooltip says (mirrored for screen readers and tests) and where its plot is. */
 export interface ChartListener {
   tooltip(title: string | null, lines: string[]): void;
-  geometry(geometry: ChartGeometry): void;
+  /** `redrawn`: the chart was rebuilt or resized, rather than moved on by a tick. */
+  geometry(geometry: ChartGeometry, redrawn: boolean): void;
 }
 
 type Painted = Extract<FromHub, { type: "painted" }>;
@@ -80,6 +81,7 @@ class ChartClient {
   private receive(message: FromHub): void {
     switch (message.type) {
       case "painted":
+        for (const [id, geometry] of message.geometries) this.listeners.get(id)?.geometry(geometry, false);
         for (const listener of this.painted) listener(message);
         return;
       case "rebuilt":
@@ -89,7 +91,7 @@ class ChartClient {
         this.listeners.get(message.id)?.tooltip(message.title, message.lines);
         return;
       case "geometry":
-        this.listeners.get(message.id)?.geometry(message.geometry);
+        this.listeners.get(message.id)?.geometry(message.geometry, true);
         return;
       case "png":
         this.pngRequests.get(message.request)?.(message.blob);

@@ -7,7 +7,7 @@ import { seriesIndex } from "@/lib/domain/series";
 import { expectedMeanLevels } from "@/lib/domain/simulator/model";
 import type { TimeWindow } from "@/lib/contracts/view";
 import { CHART_THEME } from "./chart-theme-colors";
-import { CHART_MAX_POINTS, type ChartConfig, type FromHub, type PngLabels, type ToHub } from "./chart-protocol";
+import { CHART_MAX_POINTS, type ChartConfig, type ChartGeometry, type FromHub, type PngLabels, type ToHub } from "./chart-protocol";
 import "./register";
 
 /**
@@ -197,7 +197,7 @@ class HubChart {
     this.hub.post({ type: "geometry", id: this.id, geometry: this.geometry() });
   }
 
-  private geometry() {
+  geometry() {
     const { chartArea, scales } = this.chart;
     return { left: chartArea?.left ?? 0, right: chartArea?.right ?? 0, top: chartArea?.top ?? 0, bottom: chartArea?.bottom ?? 0, min: scales.x?.min ?? 0, max: scales.x?.max ?? 0 };
   }
@@ -332,8 +332,6 @@ class HubChart {
       const points = datasets.reduce((total, dataset) => total + dataset.data.length, 0);
       this.hub.afterFrame(() => this.hub.post({ type: "rebuilt", id: this.id, label: config.label, points, ms: performance.now() - rebuildStarted }));
       this.hub.post({ type: "geometry", id: this.id, geometry: this.geometry() });
-    } else if (x) {
-      this.hub.post({ type: "geometry", id: this.id, geometry: this.geometry() });
     }
     return true;
   }
@@ -465,10 +463,12 @@ export class ChartHub {
 
   /** Redraws the charts of a stream, then says (after the frame is shown) which tick they show. */
   private drawStream(key: string): void {
-    for (const chart of this.charts.values()) if (chart.config.stream === key) chart.draw();
+    // The axes moved with the tick: their new ends travel with the one message per tick.
+    const geometries: [number, ChartGeometry][] = [];
+    for (const chart of this.charts.values()) if (chart.config.stream === key && chart.draw()) geometries.push([chart.id, chart.geometry()]);
     const seq = this.streams.get(key)?.ticks.at(-1)?.s;
     if (seq === undefined) return;
-    this.afterFrame(() => this.post({ type: "painted", stream: key, seq, at: Date.now() }));
+    this.afterFrame(() => this.post({ type: "painted", stream: key, seq, at: Date.now(), geometries }));
   }
 
   /**

@@ -92,8 +92,9 @@ export type ToHub =
 
 export type FromHub =
   /** Every chart drawing `stream` shows the tick `seq`; `at` is the clock after that frame. */
-  | { type: "painted"; stream: string; seq: number; at: number }
+  | { type: "painted"; stream: string; seq: number; at: number; geometries: [number, ChartGeometry][] }
   | { type: "rebuilt"; id: number; label: string; points: number; ms: number }
   | { type: "tooltip"; id: number; title: string | null; lines: string[] }
+  /** After a chart was rebuilt or resized (a tick's moves come with "painted"). */
   | { type: "geometry"; id: number; geometry: ChartGeometry }
   | { type: "png"; request: number; blob: Blob | null };

@@ -104,9 +104,11 @@ export function StreamingChart(props: StreamingChartProps) {
     const rect = container.getBoundingClientRect();
     const listener: ChartListener = {
       tooltip: (title, lines) => setTooltip(title === null ? "" : [title, ...lines].join("\n")),
-      geometry: (geometry) => {
+      geometry: (geometry, redrawn) => {
         geometryRef.current = geometry;
-        // For tests and the curious: the hub has drawn this chart, and where.
+        // For tests and the curious: the hub has drawn this chart, and its axis. Not on every
+        // tick: a DOM write per chart and tick would cost the page's thread what the worker saves.
+        if (!redrawn) return;
         container.dataset.drawn = client.inWorker ? "worker" : "page";
         container.dataset.axis = `${Math.round(geometry.min)}-${Math.round(geometry.max)}`;
       },
