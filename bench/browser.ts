@@ -359,18 +359,21 @@ async function main() {
   }
 }
 
+/** Medians, rounded: a median of two runs is their mean, which would print as 4.449999… */
+const m = (values: readonly number[]) => round(median(values), 1);
+
 function summariseRuns(runs: Awaited<ReturnType<typeof liveRun>>[]) {
   const tickToPaintMs = {
-    p50: median(runs.map((run) => run.tickToPaintMs.p50)),
-    p95: median(runs.map((run) => run.tickToPaintMs.p95)),
-    max: median(runs.map((run) => run.tickToPaintMs.max)),
+    p50: m(runs.map((run) => run.tickToPaintMs.p50)),
+    p95: m(runs.map((run) => run.tickToPaintMs.p95)),
+    max: m(runs.map((run) => run.tickToPaintMs.max)),
   };
   const mainThreadMsPerTick = {
-    taskMs: median(runs.map((run) => run.mainThreadPerTick.taskMs)),
-    scriptMs: median(runs.map((run) => run.mainThreadPerTick.scriptMs)),
-    layoutMs: median(runs.map((run) => run.mainThreadPerTick.layoutMs)),
-    recalcStyleMs: median(runs.map((run) => run.mainThreadPerTick.recalcStyleMs)),
-    cpuTaskMs: median(runs.map((run) => run.mainThreadPerTick.cpu.taskMs)),
+    taskMs: m(runs.map((run) => run.mainThreadPerTick.taskMs)),
+    scriptMs: m(runs.map((run) => run.mainThreadPerTick.scriptMs)),
+    layoutMs: m(runs.map((run) => run.mainThreadPerTick.layoutMs)),
+    recalcStyleMs: m(runs.map((run) => run.mainThreadPerTick.recalcStyleMs)),
+    cpuTaskMs: m(runs.map((run) => run.mainThreadPerTick.cpu.taskMs)),
   };
   return {
     tickToPaintMs: { ...tickToPaintMs, met: tickToPaintMs.p95 < TARGETS.tickToPaintP95Ms },
@@ -381,7 +384,7 @@ function summariseRuns(runs: Awaited<ReturnType<typeof liveRun>>[]) {
 }
 
 function summariseLoads(loads: Awaited<ReturnType<typeof daySwitch>>[]) {
-  const longestTaskMs = median(loads.map((load) => load.longestTaskMs));
+  const longestTaskMs = m(loads.map((load) => load.longestTaskMs));
   const whileOpen = loads.at(-1)!.whileOpen;
   return {
     longestTaskMs,
@@ -389,11 +392,11 @@ function summariseLoads(loads: Awaited<ReturnType<typeof daySwitch>>[]) {
     met: longestTaskMs < TARGETS.view24hMs,
     charts: CHARTS_24H.map((label) => {
       const per = loads.map((load) => load.charts.find((chart) => chart.label === label)!);
-      return { label, points: per[0]!.points, ms: median(per.map((chart) => chart.ms)), ownMs: median(per.map((chart) => chart.ownMs)) };
+      return { label, points: per[0]!.points, ms: m(per.map((chart) => chart.ms)), ownMs: m(per.map((chart) => chart.ownMs)) };
     }),
-    largestChartMs: median(loads.map((load) => load.largestMs)),
-    largestOwnMs: median(loads.map((load) => load.largestOwnMs)),
-    firstStartToLastPaintMs: median(loads.map((load) => load.firstStartToLastPaintMs)),
+    largestChartMs: m(loads.map((load) => load.largestMs)),
+    largestOwnMs: m(loads.map((load) => load.largestOwnMs)),
+    firstStartToLastPaintMs: m(loads.map((load) => load.firstStartToLastPaintMs)),
     mainThreadPerTickWhileOpen: whileOpen?.mainThreadPerTick,
     tickToPaintWhileOpen: whileOpen?.tickToPaintMs,
   };
