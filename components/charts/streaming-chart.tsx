@@ -44,11 +44,10 @@ function axisWindowFor(spanMs: number): TimeWindow {
   return spanMs <= 15 * 60_000 ? "15m" : "24h";
 }
 
-
 /**
  * A streaming line chart drawn by the page's chart hub (in the chart worker where the browser
  * can draw off the page's thread). This component owns only the canvas element, its size and the
- * pointer events it forwards; the data reach the hub as ticks (LiveChartFeed) and history.
+ * pointer events it forwards; ticks reach the hub from TickPaintProbe, history and view changes from here.
  */
 export function StreamingChart(props: StreamingChartProps) {
   const { kind, specs, series, history, stream, markers, timeWindow, windowMs, range, stacked, percent, theme, lang, ariaLabel, legend = true, onZoom } = props;
