@@ -13,11 +13,17 @@
  *     over CDP, divided by the ticks painted in that period. Everything the page does in that
  *     time counts (the one-second clock, the minutely refetch of the last hour): it is what a tick
  *     costs. The thread's CPU time is given beside it, as it suffers less from a busy machine.
- *  3. the render of a 24-hour per-minute view (`/?window=24h`, 1,440 points per series): what each
- *     chart reports through `chartRebuilt` (points, ms from the start of its rebuild to after the
- *     paint), once its history is in. Also the main-thread time per tick while that view is open.
- * The first 5 s after a load are discarded (warm-up). 1 and 2 are repeated `--runs` times on fresh
- * pages and 3 on `--loads` fresh loads; the summary gives the median. Results go to stdout and
+ *  3. switching `/` from its live 15 minutes to the 24-hour per-minute view (a click on the
+ *     window's "24 hours" chip, 1,440 points per series): the longest main-thread task from the
+ *     click until every chart has drawn the day (the page's `longtask` PerformanceObserver, which
+ *     sees tasks of 50 ms and more: "none" means every task was shorter), and what each chart
+ *     reports through `chartRebuilt` (points, ms from the start of its rebuild to after the paint).
+ *     Also the main-thread time per tick while that view is open.
+ *  4. 1 and 2 on `/wall` (the wall screen of the same view).
+ * All of it is done once per `--throttle` rate (default 1 and 4): Chromium's CPU slowed down by
+ * CDP's Emulation.setCPUThrottlingRate, as a slow wall device (TV stick, small PC) would be.
+ * The first 5 s after a load are discarded (warm-up). 1, 2 and 4 are repeated `--runs` times on fresh
+ * pages and 3 `--loads` times; the summary gives the median. Results go to stdout and
  * bench/results/runs/ (bench/results/browser.json with --record).
  */
 import { randomBytes } from "node:crypto";
@@ -37,6 +43,7 @@ const { values: options } = parseArgs({
     runs: { type: "string", default: "3" },
     ticks: { type: "string", default: "60" },
     loads: { type: "string", default: "3" },
+    throttle: { type: "string", default: "1,4" },
     record: { type: "boolean", default: false },
   },
 });
@@ -49,6 +56,12 @@ const count = (name: keyof typeof options, min: number) => {
 const RUNS = count("runs", 1);
 const TICKS = count("ticks", 10);
 const LOADS = count("loads", 1);
+const THROTTLES = (options.throttle ?? "1").split(",").map((rate) => {
+  const value = Number(rate);
+  if (Number.isFinite(value) && value >= 1 && value <= 20) return value;
+  console.error(`--throttle takes CPU slow-down rates from 1 to 20, comma-separated, got ${rate}`);
+  process.exit(1);
+});
 
 const PORT = benchPort("BENCH_PORT", 3290);
 const EMBEDDED_PG_PORT = benchPort("BENCH_EMBEDDED_PG_PORT", 54369);
@@ -74,6 +87,8 @@ interface RebuildRecord {
 interface BenchRecords {
   ticks: TickRecord[];
   rebuilds: RebuildRecord[];
+  /** Main-thread tasks of 50 ms or more (performance.now() start, duration). */
+  longTasks: { start: number; duration: number }[];
 }
 type BenchWindow = { __pulseBench?: PulseBenchHooks; __pulseBenchRecords?: BenchRecords };
 
@@ -83,8 +98,15 @@ type BenchWindow = { __pulseBench?: PulseBenchHooks; __pulseBenchRecords?: Bench
  */
 function installBenchHooks(): void {
   const target = window as unknown as BenchWindow;
-  const records: BenchRecords = { ticks: [], rebuilds: [] };
+  const records: BenchRecords = { ticks: [], rebuilds: [], longTasks: [] };
   target.__pulseBenchRecords = records;
+  try {
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) records.longTasks.push({ start: entry.startTime, duration: entry.duration });
+    }).observe({ type: "longtask", buffered: true });
+  } catch {
+    // No Long Tasks API: the switch then reports no long task, which the summary says is unknown.
+  }
   target.__pulseBench = {
     tickPainted(seq, tickInstantMs, paintedAtMs) {
       records.ticks.push({ seq, tickInstantMs, paintedAtMs });
@@ -104,7 +126,7 @@ const median = (values: readonly number[]) => {
 /** Nearest-rank percentile. */
 const percentile = (sorted: readonly number[], p: number) => sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)]!;
 
-const readRecords = (page: Page) => page.evaluate(() => (window as unknown as BenchWindow).__pulseBenchRecords ?? { ticks: [], rebuilds: [] });
+const readRecords = (page: Page) => page.evaluate(() => (window as unknown as BenchWindow).__pulseBenchRecords ?? { ticks: [], rebuilds: [], longTasks: [] });
 const tickCount = (page: Page) => page.evaluate(() => (window as unknown as BenchWindow).__pulseBenchRecords?.ticks.length ?? 0);
 
 /**
@@ -135,13 +157,15 @@ function perTick(before: Metrics, after: Metrics, ticks: number) {
   };
 }
 
-async function openPage(browser: Browser, url: string) {
+async function openPage(browser: Browser, url: string, throttle: number) {
   const context = await browser.newContext({ viewport: VIEWPORT });
   const page = await context.newPage();
   await page.addInitScript(installBenchHooks);
   const cdp: MetricSessions = { wall: await context.newCDPSession(page), cpu: await context.newCDPSession(page) };
   await cdp.wall.send("Performance.enable", { timeDomain: "timeTicks" });
   await cdp.cpu.send("Performance.enable", { timeDomain: "threadTicks" });
+  // Slows the page's renderer (workers included) as a slower device would be.
+  if (throttle > 1) await cdp.wall.send("Emulation.setCPUThrottlingRate", { rate: throttle });
   const response = await page.goto(url, { waitUntil: "load", timeout: 30_000 });
   if (!response?.ok()) throw new Error(`${url} answered ${response?.status() ?? "nothing"}`);
   return { page, cdp, loadedAt: Date.now(), close: () => context.close() };
@@ -190,8 +214,8 @@ async function panelsInViewport(page: Page) {
   }));
 }
 
-async function liveRun(browser: Browser, server: RunningServer) {
-  const { page, cdp, loadedAt, close } = await openPage(browser, `${server.url}/`);
+async function liveRun(browser: Browser, server: RunningServer, path: string, throttle: number) {
+  const { page, cdp, loadedAt, close } = await openPage(browser, `${server.url}${path}`, throttle);
   try {
     const layout = await panelsInViewport(page);
     return { ...(await measureTicks(page, cdp, loadedAt, TICKS, server)), layout };
@@ -200,17 +224,26 @@ async function liveRun(browser: Browser, server: RunningServer) {
   }
 }
 
-async function dayViewLoad(browser: Browser, server: RunningServer, measureTicksToo: boolean) {
-  const { page, cdp, loadedAt, close } = await openPage(browser, `${server.url}/?window=24h`);
+async function daySwitch(browser: Browser, server: RunningServer, throttle: number, measureTicksToo: boolean) {
+  const { page, cdp, loadedAt, close } = await openPage(browser, `${server.url}/`, throttle);
   try {
+    // Live first, settled: the switch is measured from a page in use, not from its load.
+    await waitFor("the first painted tick", 20_000, server, async () => ((await tickCount(page)) > 0 ? true : undefined));
+    await sleep(Math.max(0, loadedAt + WARM_UP_MS - Date.now()));
+    const clickedAt = await page.evaluate(() => performance.now());
+    await page.getByRole("group", { name: "Time window" }).getByRole("button", { name: "24 hours" }).click();
+    const readAfterClick = async () => {
+      const records = await readRecords(page);
+      return { ...records, rebuilds: records.rebuilds.filter((record) => record.at - record.ms >= clickedAt) };
+    };
     // A history view has no live points, so a chart's redraw with the most points is the one with
     // the day's history in. That count is not fixed (a chart may thin out points to the width it
     // has), so wait until all five have drawn with points > 1000 (one per minute for each series)
     // or, failing that, have drawn and no chart has redrawn for 2 s; then take each chart's first
     // redraw with its most points.
     let settled = { count: -1, since: Date.now() };
-    const firstFull = await waitFor("the five charts to redraw with 24 hours of history", 30_000, server, async () => {
-      const { rebuilds } = await readRecords(page);
+    const firstFull = await waitFor("the five charts to redraw with 24 hours of history", 30_000 * throttle, server, async () => {
+      const { rebuilds } = await readAfterClick();
       if (rebuilds.length !== settled.count) settled = { count: rebuilds.length, since: Date.now() };
       const full = CHARTS_24H.map((label) => rebuilds.find((record) => record.label === label && record.points > 1000));
       if (full.every((record) => record !== undefined)) return full as RebuildRecord[];
@@ -218,7 +251,7 @@ async function dayViewLoad(browser: Browser, server: RunningServer, measureTicks
       if (perChart.some((records) => records.length === 0) || Date.now() - settled.since < 2000) return undefined;
       return perChart.map((records) => records.find((record) => record.points === Math.max(...records.map((other) => other.points)))!);
     }).catch(async (error: unknown) => {
-      const { rebuilds } = await readRecords(page);
+      const { rebuilds } = await readAfterClick();
       throw new Error(`${error instanceof Error ? error.message : String(error)}; reported so far: ${JSON.stringify(rebuilds.map(({ label, points }) => ({ label, points })))}`);
     });
     // The probe's ms runs to after the paint, and charts rebuilt in one commit paint in one frame:
@@ -233,7 +266,13 @@ async function dayViewLoad(browser: Browser, server: RunningServer, measureTicks
     const span = Math.max(...firstFull.map((record) => record.at)) - Math.min(...started);
     const charts = firstFull.map(({ label, points, ms }, index) => ({ label, points, ms: round(ms, 1), ownMs: round(ownMs[index]!, 1) }));
     const largest = charts.reduce((a, b) => (b.ms > a.ms ? b : a));
+    // The longest task from the click to the last chart's paint (a task still running then ends after it).
+    const lastPaint = Math.max(...firstFull.map((record) => record.at));
+    const { longTasks } = await readRecords(page);
+    const during = longTasks.filter((task) => task.start + task.duration >= clickedAt && task.start <= lastPaint);
     const result = {
+      longestTaskMs: during.length ? round(Math.max(...during.map((task) => task.duration)), 1) : 0,
+      longTasksOver50: during.length,
       charts,
       largestMs: largest.ms,
       largestChart: largest.label,
@@ -243,7 +282,7 @@ async function dayViewLoad(browser: Browser, server: RunningServer, measureTicks
       pointsTotal: charts.reduce((total, chart) => total + chart.points, 0),
     };
     // Each tick still redraws every chart in a history view: what that costs with 1,440 points a series.
-    const whileOpen = measureTicksToo ? await measureTicks(page, cdp, loadedAt, Math.min(TICKS, 30), server) : undefined;
+    const whileOpen = measureTicksToo ? await measureTicks(page, cdp, Date.now() - WARM_UP_MS, Math.min(TICKS, 30), server) : undefined;
     return { ...result, whileOpen };
   } finally {
     await close();
@@ -282,60 +321,36 @@ async function main() {
     const browser = await launchChromium();
     cleanup.add("close Chromium", () => browser.close());
 
-    const runs: Awaited<ReturnType<typeof liveRun>>[] = [];
-    for (let run = 1; run <= RUNS; run++) {
-      console.error(`live run ${run}/${RUNS}: ${TICKS} ticks after ${WARM_UP_MS / 1000} s of warm-up…`);
-      runs.push(await liveRun(browser, server));
+    const modes = [];
+    for (const throttle of THROTTLES) {
+      const pages = [];
+      for (const path of ["/", "/wall"]) {
+        const runs: Awaited<ReturnType<typeof liveRun>>[] = [];
+        for (let run = 1; run <= RUNS; run++) {
+          console.error(`CPU ×${throttle}, ${path} run ${run}/${RUNS}: ${TICKS} ticks after ${WARM_UP_MS / 1000} s of warm-up…`);
+          runs.push(await liveRun(browser, server, path, throttle));
+        }
+        pages.push({ path, ...summariseRuns(runs), runs });
+      }
+      const loads: Awaited<ReturnType<typeof daySwitch>>[] = [];
+      for (let load = 1; load <= LOADS; load++) {
+        console.error(`CPU ×${throttle}, switch to the 24-hour view ${load}/${LOADS}…`);
+        loads.push(await daySwitch(browser, server, throttle, load === LOADS));
+      }
+      modes.push({ throttle, pages, view24h: summariseLoads(loads), loads });
     }
-    const loads: Awaited<ReturnType<typeof dayViewLoad>>[] = [];
-    for (let load = 1; load <= LOADS; load++) {
-      console.error(`24-hour view, load ${load}/${LOADS}…`);
-      loads.push(await dayViewLoad(browser, server, load === LOADS));
-    }
-
-    const tickToPaint = {
-      p50: median(runs.map((run) => run.tickToPaintMs.p50)),
-      p95: median(runs.map((run) => run.tickToPaintMs.p95)),
-      max: median(runs.map((run) => run.tickToPaintMs.max)),
-    };
-    const mainThread = {
-      taskMs: median(runs.map((run) => run.mainThreadPerTick.taskMs)),
-      scriptMs: median(runs.map((run) => run.mainThreadPerTick.scriptMs)),
-      layoutMs: median(runs.map((run) => run.mainThreadPerTick.layoutMs)),
-      recalcStyleMs: median(runs.map((run) => run.mainThreadPerTick.recalcStyleMs)),
-      cpuTaskMs: median(runs.map((run) => run.mainThreadPerTick.cpu.taskMs)),
-    };
-    const day = {
-      charts: CHARTS_24H.map((label) => {
-        const per = loads.map((load) => load.charts.find((chart) => chart.label === label)!);
-        return { label, points: per[0]!.points, ms: median(per.map((chart) => chart.ms)), ownMs: median(per.map((chart) => chart.ownMs)) };
-      }),
-      largestMs: median(loads.map((load) => load.largestMs)),
-      largestOwnMs: median(loads.map((load) => load.largestOwnMs)),
-      sumMs: median(loads.map((load) => load.sumMs)),
-      firstStartToLastPaintMs: median(loads.map((load) => load.firstStartToLastPaintMs)),
-    };
-    const whileOpen = loads.at(-1)!.whileOpen;
 
     const result = {
       date: new Date().toISOString(),
       machine: `${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, Node ${process.version}, Chromium ${browser.version()} (headless)`,
+      // The machine is shared: its load average says how much the figures may be inflated.
+      loadAverage: os.loadavg().map((value) => round(value, 2)),
       build: readFileSync(".next/BUILD_ID", "utf8").trim(),
       viewport: VIEWPORT,
       tickMs: TICK_MS,
-      summary: "medians over the runs (live page) and loads (24-hour view); every run and load follows",
-      tickToPaintMs: { ...tickToPaint, targetP95: TARGETS.tickToPaintP95Ms, met: tickToPaint.p95 < TARGETS.tickToPaintP95Ms },
-      mainThreadMsPerTick: { ...mainThread, target: TARGETS.mainThreadMsPerTick, met: mainThread.taskMs < TARGETS.mainThreadMsPerTick },
-      view24h: {
-        ...day,
-        target: TARGETS.view24hMs,
-        comparedWithTarget: "largestMs: the largest single chart's rebuild, paint included",
-        met: day.largestMs < TARGETS.view24hMs,
-        mainThreadPerTickWhileOpen: whileOpen?.mainThreadPerTick,
-        tickToPaintWhileOpen: whileOpen?.tickToPaintMs,
-      },
-      runs,
-      loads,
+      targets: TARGETS,
+      summary: "per CPU throttle rate: medians over the runs (live pages) and switches (24-hour view); every run and switch follows",
+      modes,
     };
     const written = await writeResult("browser", result, options.record);
     printSummary(result, written);
@@ -344,43 +359,69 @@ async function main() {
   }
 }
 
-function printSummary(result: {
-  machine: string;
-  tickToPaintMs: { p50: number; p95: number; max: number; met: boolean };
-  mainThreadMsPerTick: { taskMs: number; scriptMs: number; layoutMs: number; recalcStyleMs: number; cpuTaskMs: number; met: boolean };
-  view24h: {
-    charts: { label: string; points: number; ms: number; ownMs: number }[];
-    largestMs: number;
-    largestOwnMs: number;
-    sumMs: number;
-    firstStartToLastPaintMs: number;
-    met: boolean;
-    mainThreadPerTickWhileOpen?: { taskMs: number };
+/** Medians, rounded: a median of two runs is their mean, which would print as 4.449999… */
+const m = (values: readonly number[]) => round(median(values), 1);
+
+function summariseRuns(runs: Awaited<ReturnType<typeof liveRun>>[]) {
+  const tickToPaintMs = {
+    p50: m(runs.map((run) => run.tickToPaintMs.p50)),
+    p95: m(runs.map((run) => run.tickToPaintMs.p95)),
+    max: m(runs.map((run) => run.tickToPaintMs.max)),
   };
-  runs: { ticks: number; tickToPaintMs: { p95: number }; mainThreadPerTick: { taskMs: number }; layout: { panels: { panel: string; fullyVisible: boolean }[] } }[];
-}, written: string) {
+  const mainThreadMsPerTick = {
+    taskMs: m(runs.map((run) => run.mainThreadPerTick.taskMs)),
+    scriptMs: m(runs.map((run) => run.mainThreadPerTick.scriptMs)),
+    layoutMs: m(runs.map((run) => run.mainThreadPerTick.layoutMs)),
+    recalcStyleMs: m(runs.map((run) => run.mainThreadPerTick.recalcStyleMs)),
+    cpuTaskMs: m(runs.map((run) => run.mainThreadPerTick.cpu.taskMs)),
+  };
+  return {
+    tickToPaintMs: { ...tickToPaintMs, met: tickToPaintMs.p95 < TARGETS.tickToPaintP95Ms },
+    mainThreadMsPerTick: { ...mainThreadMsPerTick, met: mainThreadMsPerTick.taskMs < TARGETS.mainThreadMsPerTick },
+    ticksNotPaintedSeparately: runs.reduce((total, run) => total + run.ticksNotPaintedSeparately, 0),
+    offScreenPanels: runs[0]?.layout.panels.filter((panel) => !panel.fullyVisible).map((panel) => panel.panel) ?? [],
+  };
+}
+
+function summariseLoads(loads: Awaited<ReturnType<typeof daySwitch>>[]) {
+  const longestTaskMs = m(loads.map((load) => load.longestTaskMs));
+  const whileOpen = loads.at(-1)!.whileOpen;
+  return {
+    longestTaskMs,
+    longestTaskNote: "0 means no task of 50 ms or more (the Long Tasks API's threshold)",
+    met: longestTaskMs < TARGETS.view24hMs,
+    charts: CHARTS_24H.map((label) => {
+      const per = loads.map((load) => load.charts.find((chart) => chart.label === label)!);
+      return { label, points: per[0]!.points, ms: m(per.map((chart) => chart.ms)), ownMs: m(per.map((chart) => chart.ownMs)) };
+    }),
+    largestChartMs: m(loads.map((load) => load.largestMs)),
+    largestOwnMs: m(loads.map((load) => load.largestOwnMs)),
+    firstStartToLastPaintMs: m(loads.map((load) => load.firstStartToLastPaintMs)),
+    mainThreadPerTickWhileOpen: whileOpen?.mainThreadPerTick,
+    tickToPaintWhileOpen: whileOpen?.tickToPaintMs,
+  };
+}
+
+function printSummary(result: { machine: string; loadAverage: number[]; modes: { throttle: number; pages: ({ path: string } & ReturnType<typeof summariseRuns>)[]; view24h: ReturnType<typeof summariseLoads> }[] }, written: string) {
   const verdict = (met: boolean) => (met ? "MET" : "NOT MET");
-  const { tickToPaintMs: paint, mainThreadMsPerTick: main, view24h: day } = result;
-  const offScreen = result.runs[0]?.layout.panels.filter((panel) => !panel.fullyVisible).map((panel) => panel.panel) ?? [];
-  const lines = [
-    "",
-    `Browser benchmark — ${result.machine}`,
-    `(medians over ${result.runs.length} live runs of ≥ ${TICKS} ticks; per run p95 ${result.runs.map((run) => run.tickToPaintMs.p95).join(" / ")} ms, main thread ${result.runs.map((run) => run.mainThreadPerTick.taskMs).join(" / ")} ms/tick)`,
-    offScreen.length ? `note: at 1920×1080 these panels are not fully inside the viewport: ${offScreen.join(", ")}` : "all panels are inside the 1920×1080 viewport",
-    "",
-    `tick → painted          p50 ${paint.p50} ms   p95 ${paint.p95} ms   max ${paint.max} ms    target p95 < ${TARGETS.tickToPaintP95Ms} ms: ${verdict(paint.met)}`,
-    `main thread per tick    ${main.taskMs} ms (script ${main.scriptMs}, layout ${main.layoutMs}, style ${main.recalcStyleMs}; CPU time ${main.cpuTaskMs})    target < ${TARGETS.mainThreadMsPerTick} ms: ${verdict(main.met)}`,
-    "",
-    "24-hour per-minute view, rebuild of each chart until painted (median over loads):",
-    ...day.charts.map((chart) => `  ${chart.label.padEnd(42)} ${String(chart.points).padStart(6)} points  ${String(chart.ms).padStart(8)} ms   (own share ${chart.ownMs} ms)`),
-    `  largest single chart ${day.largestMs} ms — this is the figure compared with the target < ${TARGETS.view24hMs} ms: ${verdict(day.met)}`,
-    `  (a chart's ms runs until the frame that shows it is painted, so it includes charts rebuilt after it in that frame;`,
-    `   its own share ends where the next one started: largest own share ${day.largestOwnMs} ms)`,
-    `  sum over the charts ${day.sumMs} ms (overlapping: charts redrawn in one commit share a paint); first start to last paint ${day.firstStartToLastPaintMs} ms`,
-    day.mainThreadPerTickWhileOpen ? `  main thread per tick while the 24-hour view is open: ${day.mainThreadPerTickWhileOpen.taskMs} ms` : "",
-    "",
-    `written to ${written}`,
-  ];
+  const lines = ["", `Browser benchmark — ${result.machine}; load average at the end ${result.loadAverage.join(" ")}`];
+  for (const mode of result.modes) {
+    lines.push("", `CPU throttled ×${mode.throttle} (medians over ${RUNS} runs of ${TICKS} ticks, ${LOADS} switches)`);
+    for (const page of mode.pages) {
+      const { tickToPaintMs: paint, mainThreadMsPerTick: main } = page;
+      lines.push(
+        `  ${page.path.padEnd(6)} tick → painted p50 ${paint.p50} / p95 ${paint.p95} / max ${paint.max} ms (target p95 < ${TARGETS.tickToPaintP95Ms}: ${verdict(paint.met)}); ticks not painted separately ${page.ticksNotPaintedSeparately}`,
+        `         main thread per tick ${main.taskMs} ms (script ${main.scriptMs}, layout ${main.layoutMs}, style ${main.recalcStyleMs}; CPU ${main.cpuTaskMs}) (target < ${TARGETS.mainThreadMsPerTick}: ${verdict(main.met)})`,
+      );
+    }
+    const day = mode.view24h;
+    lines.push(
+      `  switch to 24 hours: longest main-thread task ${day.longestTaskMs || "none ≥ 50"} ms (target < ${TARGETS.view24hMs}: ${verdict(day.met)}); largest chart rebuild to paint ${day.largestChartMs} ms (own ${day.largestOwnMs}); first start to last paint ${day.firstStartToLastPaintMs} ms`,
+      ...day.charts.map((chart) => `    ${chart.label.padEnd(42)} ${String(chart.points).padStart(6)} points ${String(chart.ms).padStart(8)} ms (own ${chart.ownMs})`),
+      day.mainThreadPerTickWhileOpen ? `    main thread per tick while open: ${day.mainThreadPerTickWhileOpen.taskMs} ms` : "",
+    );
+  }
+  lines.push("", `written to ${written}`);
   console.log(lines.join("\n"));
 }
 

@@ -96,6 +96,9 @@ export function pageContentSecurityPolicy(nonce: string, frameAncestors: string,
     `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${dev ? " 'unsafe-eval'" : ""}`,
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data: blob:",
+    // The chart worker (components/charts/chart.worker.ts): Turbopack starts it from a script of
+    // this origin (its worker bootstrap chunk). Without this, 'strict-dynamic' would refuse it.
+    "worker-src 'self'",
     "font-src 'self' data:",
     `connect-src 'self'${dev ? " ws: wss:" : ""}`,
     "object-src 'none'",

@@ -1,268 +1,302 @@
 "use client";
 
-import type { ChartData, ChartDataset, ChartOptions, Chart as ChartJS } from "chart.js";
-import { useEffect, useMemo, useRef } from "react";
-import { Chart } from "react-chartjs-2";
-import type { Tick } from "@/lib/contracts/realtime";
-import type { Frame } from "@/lib/domain/aggregate";
-import type { Theme } from "@/lib/contracts/view";
-import { afterPaint, benchHooks } from "@/lib/realtime/bench-probe";
-import { CHART_THEME, useChartFontSize } from "./chart-theme";
-import "./register";
+import { useQueryClient } from "@tanstack/react-query";
+import { useContext, useEffect, useMemo, useRef, useState, type RefObject } from "react";
+import type { SeriesRef } from "@/lib/contracts/filters";
+import type { HistoryResponse } from "@/lib/contracts/history";
+import type { Language, Theme, TimeWindow } from "@/lib/contracts/view";
+import { chartClient, type ChartListener } from "./chart-client";
+import type { ChartConfig, ChartGeometry, ChartKind, ChartMarker, PngLabels, SeriesSpec } from "./chart-protocol";
+import { useChartFontSize } from "./chart-theme";
+import { formatDateTime } from "@/lib/domain/format";
+import { countProvenance, historyProvenanceParts, provenanceParts } from "@/lib/domain/provenance";
+import { liveQueryKey, type LiveWindow } from "@/lib/queries/live";
+import { operatorName, sectorName } from "@/lib/i18n/names";
+import { useView } from "@/components/providers/view-context";
+import { WallContext } from "@/components/providers/wall-context";
 
-/** `v` is the dataset's own value where `y` is a stacked sum (the tooltip shows `v`). */
-type Point = { x: number; y: number | null; v?: number | null };
-
-/** Points per line at most (see the bucketing in the update effect). */
-export const CHART_MAX_POINTS = 300;
-
-export interface SeriesSpec {
-  id: string;
-  label: string;
-  color: string;
-  /** Area fill: true to the axis (stacked areas), or "+1"/"-1" to the next/previous dataset (bands). */
-  fill?: boolean | string;
-  /** Fill colour where it differs from the line colour (bands). */
-  fillColor?: string;
-  dash?: number[];
-  width?: number;
-  /** Drawn as points only (alert markers). */
-  markers?: boolean;
-  hidden?: boolean;
-}
+export type { SeriesSpec } from "./chart-protocol";
 
 export interface StreamingChartProps {
+  kind: ChartKind;
   specs: readonly SeriesSpec[];
-  /** Older frames (history); drawn before the first live tick. */
-  history: readonly Frame[];
-  /** Live ticks of the current subscription, oldest first, or null for a history-only view. */
-  live: readonly Tick[] | null;
-  /** Changes when the live window is replaced (a new filter): everything is redrawn then. */
-  liveKey: string;
-  /** Turns a frame's series values into one y per spec (null: no point); `spanMs` > 0 for a history bucket. */
-  project: (values: readonly (number | null)[], t: number, spanMs: number) => readonly (number | null)[];
-  /** Markers (alerts) as [specId, x, y] triples; drawn on the spec with `markers`. */
-  markers?: readonly { specId: string; x: number; y: number }[];
+  /** The view's series, in the order of a tick's values. */
+  series: readonly SeriesRef[];
+  /** Older data drawn before the live ticks (or alone, in a history view). */
+  history: HistoryResponse | null;
+  /** The live stream drawn (its filter key), or null for a history-only view. */
+  stream: string | null;
+  markers?: readonly ChartMarker[];
+  timeWindow: TimeWindow;
   windowMs: number;
+  /** A zoomed range (dashboard only): the axis shows exactly it. */
+  range?: { from: number; to: number } | null;
   stacked?: boolean;
+  percent?: boolean;
   theme: Theme;
-  formatX: (t: number) => string;
-  formatY: (value: number) => string;
+  lang: Language;
   ariaLabel: string;
   legend?: boolean;
+  /** Dashboard only: dragging across the chart zooms into that range (absent on a wall: it never zooms). */
+  onZoom?: (range: { from: number; to: number }) => void;
+}
+
+/** The time labels of a zoomed range: dates beyond a day, seconds within a quarter of an hour. */
+function axisWindowFor(spanMs: number): TimeWindow {
+  if (spanMs > 86_400_000) return "7d";
+  return spanMs <= 15 * 60_000 ? "15m" : "24h";
 }
 
 /**
- * A Chart.js line chart for streaming data. The chart is created once; each new tick appends
- * one point per dataset and drops the points that left the window, then redraws without
- * animation. Arrays are bounded by the window, so a screen can run for days.
+ * A streaming line chart drawn by the page's chart hub (in the chart worker where the browser
+ * can draw off the page's thread). This component owns only the canvas element, its size and the
+ * pointer events it forwards; ticks reach the hub from TickPaintProbe, history and view changes from here.
  */
 export function StreamingChart(props: StreamingChartProps) {
-  const { specs, history, live, liveKey, project, markers, windowMs, stacked, theme, formatX, formatY, ariaLabel, legend = true } = props;
-  const chartRef = useRef<ChartJS<"line", Point[]> | undefined>(undefined);
-  const rendered = useRef<{
-    specKey: string;
-    liveKey: string;
-    history: readonly Frame[] | null;
-    firstSeq: number;
-    lastSeq: number;
-    markers: StreamingChartProps["markers"] | null;
-    windowMs: number;
-    /** The bucket being filled (its start), and the running sums and counts of each dataset in it. */
-    bucket: number;
-    sums: number[];
-    counts: number[];
-  }>({
-    markers: null,
-    windowMs: 0,
-    bucket: -Infinity,
-    sums: [],
-    counts: [],
-    specKey: "",
-    liveKey: "",
-    history: null,
-    firstSeq: Infinity,
-    lastSeq: -Infinity,
-  });
-  const specKey = specs.map((spec) => `${spec.id}:${spec.label}:${spec.color}`).join("|");
-  const specsRef = useRef(specs);
-  useEffect(() => {
-    specsRef.current = specs;
-  });
-
-  // One data array per dataset, owned here and mutated in place; the chart holds the same arrays.
-  const data = useMemo<ChartData<"line", Point[]>>(
-    () => ({
-      datasets: specs.map(
-        (spec, index): ChartDataset<"line", Point[]> => ({
-          label: spec.label,
-          data: [],
-          borderColor: spec.color,
-          backgroundColor: spec.fillColor ?? spec.color,
-          // Stacked: each area fills down to the one below it (the first to the axis).
-          fill: stacked ? (index === 0 ? "origin" : "-1") : (spec.fill ?? false),
-          borderDash: spec.dash,
-          borderWidth: spec.width ?? 2,
-          pointRadius: spec.markers ? 5 : 0,
-          pointHoverRadius: spec.markers ? 7 : 3,
-          showLine: !spec.markers,
-          hidden: spec.hidden,
-          order: spec.markers ? -1 : 0,
-        }),
-      ),
-    }),
-    // The datasets change only with the set of series (a filter change); labels and colours follow the ids.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-    [specKey, stacked],
-  );
-
+  const { kind, specs, series, history, stream, markers, timeWindow, windowMs, range, stacked, percent, theme, lang, ariaLabel, legend = true, onZoom } = props;
+  const box = useRef<HTMLDivElement>(null);
+  const chartId = useRef<number | null>(null);
+  const geometryRef = useRef<ChartGeometry | null>(null);
+  const [tooltip, setTooltip] = useState<string>("");
   const fontSize = useChartFontSize();
-  const options = useMemo<ChartOptions<"line">>(() => {
-    const colors = CHART_THEME[theme];
-    const font = { size: fontSize };
-    return {
-      animation: false,
-      responsive: true,
-      maintainAspectRatio: false,
-      parsing: false,
-      normalized: true,
-      spanGaps: false,
-      // Lines only: no point elements to size, style or draw on every tick.
-      elements: { point: { radius: 0, hoverRadius: 3, hitRadius: 4 }, line: { tension: 0 } },
-      interaction: { mode: "nearest", axis: "x", intersect: false },
-      plugins: {
-        legend: { display: legend, labels: { color: colors.text, font, boxWidth: fontSize, filter: (item) => !specsRef.current[item.datasetIndex ?? 0]?.markers } },
-        tooltip: {
-          callbacks: {
-            title: (items) => (items[0] ? formatX(items[0].parsed.x ?? 0) : ""),
-            label: (item) => `${item.dataset.label}: ${formatY((item.raw as Point).v ?? item.parsed.y ?? 0)}`,
-          },
-        },
-        // Our own bucketing keeps lines short; the plugin would swap the data arrays we update in place.
-        decimation: { enabled: false },
-      },
-      scales: {
-        x: { type: "linear", grid: { color: colors.grid }, ticks: { color: colors.text, font, maxTicksLimit: 6, maxRotation: 0, sampleSize: 6, callback: (value) => formatX(Number(value)) } },
-        y: { grid: { color: colors.grid }, ticks: { color: colors.text, font, maxTicksLimit: 6, sampleSize: 6, callback: (value) => formatY(Number(value)) } },
-      },
-    };
-    // Formatters follow the language; a new language re-renders the parent with new functions.
-  }, [theme, legend, formatX, formatY, fontSize]);
+
+  const config = useMemo<Omit<ChartConfig, "historyKey">>(
+    () => ({
+      kind,
+      specs: specs.map((spec) => ({ ...spec })),
+      series: series.map((entry) => ({ operator: entry.operator, sector: entry.sector })),
+      stacked: !!stacked,
+      legend,
+      label: ariaLabel,
+      theme,
+      lang,
+      // A zoomed range labels its axis as the window of its length would.
+      window: range ? axisWindowFor(range.to - range.from) : timeWindow,
+      windowMs,
+      fontSize,
+      percent: !!percent,
+      stream,
+      markers: (markers ?? []).map((marker) => ({ x: marker.x, y: marker.y })),
+      range: range ?? null,
+    }),
+    [kind, specs, series, stacked, legend, ariaLabel, theme, lang, timeWindow, windowMs, fontSize, percent, stream, markers, range],
+  );
+  // Posted only when something in it changed, not on every render.
+  const configKey = useMemo(() => JSON.stringify(config), [config]);
+  const latest = useRef({ config, history, configKey, onZoom });
+  // Declared first, so the mount below reads this render's props.
+  useEffect(() => {
+    latest.current = { config, history, configKey, onZoom };
+  });
+  const sent = useRef<{ configKey: string; history: HistoryResponse | null } | null>(null);
 
   useEffect(() => {
-    const chart = chartRef.current;
-    if (!chart) return;
-    const datasets = chart.data.datasets;
-    const state = rendered.current;
-    const lineIds = specs.map((spec) => (spec.markers ? null : spec.id));
+    const container = box.current;
+    if (!container) return;
+    const client = chartClient();
+    // The canvas is made here, not rendered: a canvas handed to a worker cannot be handed again,
+    // and React may mount an effect twice (strict mode), so each mount gets its own.
+    const canvas = document.createElement("canvas");
+    canvas.className = "block h-full w-full";
+    canvas.setAttribute("role", "img");
+    canvas.setAttribute("aria-label", latest.current.config.label);
+    // A horizontal drag zooms; vertical swipes still scroll the page.
+    canvas.style.touchAction = "pan-y";
+    container.prepend(canvas);
+    const rect = container.getBoundingClientRect();
+    const listener: ChartListener = {
+      tooltip: (title, lines) => setTooltip(title === null ? "" : [title, ...lines].join("\n")),
+      geometry: (geometry, redrawn) => {
+        geometryRef.current = geometry;
+        // For tests and the curious: the hub has drawn this chart, and its axis. Not on every
+        // tick: a DOM write per chart and tick would cost the page's thread what the worker saves.
+        if (!redrawn) return;
+        container.dataset.drawn = client.inWorker ? "worker" : "page";
+        container.dataset.axis = `${Math.round(geometry.min)}-${Math.round(geometry.max)}`;
+      },
+    };
+    const { config: initial, history: initialHistory, configKey: initialKey } = latest.current;
+    const id = client.create(canvas, { width: rect.width, height: rect.height, dpr: window.devicePixelRatio || 1 }, initial, initialHistory, listener);
+    chartId.current = id;
+    sent.current = { configKey: initialKey, history: initialHistory };
 
-    // A full redraw fills fresh arrays and hands them over whole: pushing thousands of points one
-    // by one into arrays Chart.js watches costs it a re-parse per point.
-    const rebuild =
-      state.specKey !== specKey ||
-      state.liveKey !== liveKey ||
-      state.history !== history ||
-      state.windowMs !== windowMs ||
-      (live?.[0]?.s ?? Infinity) < state.firstSeq;
-    const bench = rebuild ? benchHooks() : undefined;
-    const rebuildStarted = bench ? performance.now() : 0;
-    const targets: Point[][] = rebuild ? specs.map(() => []) : datasets.map((dataset) => dataset.data);
-    // At most CHART_MAX_POINTS points per line, whatever the window: frames are averaged into buckets of
-    // windowMs / CHART_MAX_POINTS (1 s for 5 minutes, 3 s for 15, 12 s for an hour). Drawing more points
-    // than a chart has pixels costs time on every tick and shows nothing more.
-    const bucketMs = Math.max(1, windowMs / CHART_MAX_POINTS);
-    if (rebuild) state.bucket = -Infinity;
-    let changed = rebuild;
-    const pushFrame = (values: readonly (number | null)[], t: number, spanMs = 0) => {
-      changed = true;
-      const ys = project(values, t, spanMs);
-      const bucket = Math.floor(t / bucketMs) * bucketMs;
-      const same = bucket === state.bucket;
-      if (!same) {
-        state.bucket = bucket;
-        state.sums = specs.map(() => 0);
-        state.counts = specs.map(() => 0);
-      }
-      // Stacked areas are summed here, once per point, rather than by Chart.js's stacking, which
-      // walks every dataset for every point on every update.
-      let below = 0;
-      lineIds.forEach((id, index) => {
-        const points = targets[index];
-        if (id === null || !points) return;
-        const y = ys[index];
-        if (y !== null && y !== undefined) {
-          state.sums[index]! += y;
-          state.counts[index]!++;
-        }
-        const mean = state.counts[index] ? state.sums[index]! / state.counts[index]! : null;
-        const point: Point = stacked ? { x: bucket, y: mean === null ? null : (below += mean), v: mean } : { x: bucket, y: mean };
-        if (!same) points.push(point);
-        else if (rebuild) points[points.length - 1] = point;
-        else {
-          // Replaced rather than mutated, so that Chart.js re-parses it.
-          points.pop();
-          points.push(point);
-        }
-      });
+    let size = { width: rect.width, height: rect.height, dpr: window.devicePixelRatio || 1 };
+    const resize = () => {
+      const next = { width: container.clientWidth, height: container.clientHeight, dpr: window.devicePixelRatio || 1 };
+      if (next.width === size.width && next.height === size.height && next.dpr === size.dpr) return;
+      size = next;
+      client.resize(id, next.width, next.height, next.dpr);
+    };
+    const observer = new ResizeObserver(resize);
+    observer.observe(container);
+    // A new devicePixelRatio (browser zoom, another screen) fires a window resize.
+    window.addEventListener("resize", resize);
+
+    // Pointer events go to the hub at most once a frame (Chart.js needs no more for its tooltip).
+    let pending: { kind: "mousemove" | "mouseout" | "click"; x: number; y: number } | null = null;
+    let frame = 0;
+    const flush = () => {
+      frame = 0;
+      if (pending) client.pointer(id, pending.kind, pending.x, pending.y);
+      pending = null;
+    };
+    const at = (event: MouseEvent) => {
+      const bounds = canvas.getBoundingClientRect();
+      return { x: event.clientX - bounds.left, y: event.clientY - bounds.top };
     };
 
-    if (rebuild) {
-      const firstLive = live?.[0]?.t ?? Infinity;
-      for (const frame of history) if (frame.t < firstLive) pushFrame(frame.values, frame.t, frame.spanMs);
-      for (const tick of live ?? []) pushFrame(tick.v, tick.t);
-      state.firstSeq = live?.[0]?.s ?? Infinity;
-      state.lastSeq = live?.at(-1)?.s ?? -Infinity;
-    } else if (live) {
-      for (const tick of live) {
-        if (tick.s <= state.lastSeq) continue;
-        pushFrame(tick.v, tick.t);
-        state.lastSeq = tick.s;
+    // Drag-zoom: a band follows the pointer across the plot; on release the range is handed up.
+    const selection = document.createElement("div");
+    selection.className = "pointer-events-none absolute hidden border-x border-accent bg-accent/20";
+    selection.dataset.zoomSelection = "";
+    container.append(selection);
+    let drag: { startX: number; x: number } | null = null;
+    let dragged = false;
+    const plotX = (x: number) => {
+      const geometry = geometryRef.current;
+      return geometry ? Math.min(geometry.right, Math.max(geometry.left, x)) : x;
+    };
+    const showSelection = () => {
+      const geometry = geometryRef.current;
+      if (!drag || !geometry) return;
+      const [left, right] = [Math.min(drag.startX, drag.x), Math.max(drag.startX, drag.x)];
+      Object.assign(selection.style, { left: `${left}px`, width: `${right - left}px`, top: `${geometry.top}px`, height: `${geometry.bottom - geometry.top}px` });
+      selection.classList.toggle("hidden", right - left < 2);
+    };
+    const down = (event: PointerEvent) => {
+      const geometry = geometryRef.current;
+      if (!latest.current.onZoom || event.button !== 0 || !geometry) return;
+      const { x, y } = at(event);
+      if (x < geometry.left || x > geometry.right || y < geometry.top || y > geometry.bottom) return;
+      drag = { startX: x, x };
+      canvas.setPointerCapture(event.pointerId);
+    };
+    const up = () => {
+      const geometry = geometryRef.current;
+      const zoom = latest.current.onZoom;
+      const finished = drag;
+      drag = null;
+      selection.classList.add("hidden");
+      if (!finished || !geometry || !zoom || Math.abs(finished.x - finished.startX) < 8) return;
+      dragged = true;
+      const time = (x: number) => geometry.min + ((x - geometry.left) / (geometry.right - geometry.left)) * (geometry.max - geometry.min);
+      const [from, to] = [time(Math.min(finished.startX, finished.x)), time(Math.max(finished.startX, finished.x))];
+      zoom({ from: Math.round(from), to: Math.round(to) });
+    };
+    const move = (event: PointerEvent) => {
+      pending = { kind: "mousemove", ...at(event) };
+      frame ||= requestAnimationFrame(flush);
+      if (drag) {
+        drag.x = plotX(at(event).x);
+        showSelection();
       }
-    }
-    Object.assign(state, { specKey, liveKey, history, windowMs });
+    };
+    const leave = () => {
+      pending = null;
+      client.pointer(id, "mouseout", 0, 0);
+    };
+    const click = (event: MouseEvent) => {
+      // The click that ends a drag is not a legend click.
+      if (dragged) {
+        dragged = false;
+        return;
+      }
+      client.pointer(id, "click", at(event).x, at(event).y);
+    };
+    canvas.addEventListener("pointerdown", down);
+    canvas.addEventListener("pointerup", up);
+    canvas.addEventListener("pointercancel", up);
+    canvas.addEventListener("pointermove", move);
+    canvas.addEventListener("pointerleave", leave);
+    canvas.addEventListener("click", click);
 
-    // The window ends at the newest point; older points fall off the front.
-    const newest = live?.at(-1)?.t ?? history.at(-1)?.t ?? 0;
-    const oldest = newest - windowMs;
-    lineIds.forEach((id, index) => {
-      const points = targets[index];
-      if (id === null || !points) return;
-      let drop = 0;
-      while (drop < points.length && points[drop]!.x < oldest) drop++;
-      if (drop > 0) {
-        points.splice(0, drop);
-        changed = true;
-      }
-    });
-    // Markers (alerts) change rarely: redrawn only when they do; the axis clips old ones.
-    if (rebuild || state.markers !== markers) {
-      changed = true;
-      specs.forEach((spec, index) => {
-        if (!spec.markers) return;
-        targets[index] = (markers ?? []).filter((marker) => marker.specId === spec.id).map((marker) => ({ x: marker.x, y: marker.y }));
-        if (!rebuild) datasets[index]!.data = targets[index]!;
-      });
-      state.markers = markers;
-    }
-    if (rebuild) targets.forEach((points, index) => (datasets[index]!.data = points));
-    const x = chart.options.scales?.x;
-    if (x && (x.min !== oldest || x.max !== newest)) {
-      x.min = oldest;
-      x.max = newest;
-      changed = true;
-    }
-    // A re-render without new data (a parent's unrelated state) draws nothing.
-    if (!changed) return;
-    chart.update("none");
-    if (bench?.chartRebuilt) {
-      const points = datasets.reduce((total, dataset) => total + dataset.data.length, 0);
-      afterPaint(() => bench.chartRebuilt?.({ label: ariaLabel, points, ms: performance.now() - rebuildStarted }));
-    }
-  });
+    return () => {
+      observer.disconnect();
+      window.removeEventListener("resize", resize);
+      if (frame) cancelAnimationFrame(frame);
+      canvas.removeEventListener("pointerdown", down);
+      canvas.removeEventListener("pointerup", up);
+      canvas.removeEventListener("pointercancel", up);
+      selection.remove();
+      canvas.removeEventListener("pointermove", move);
+      canvas.removeEventListener("pointerleave", leave);
+      canvas.removeEventListener("click", click);
+      client.dispose(id);
+      canvas.remove();
+      chartId.current = null;
+    };
+  }, []);
+
+  useEffect(() => {
+    const id = chartId.current;
+    if (id === null) return;
+    if (sent.current?.configKey === configKey && sent.current.history === history) return;
+    sent.current = { configKey, history };
+    chartClient().configure(id, config, history);
+  }, [config, configKey, history]);
 
   return (
-    <div className="relative h-full w-full">
-      <Chart ref={chartRef} type="line" data={data} options={options} role="img" aria-label={ariaLabel} />
+    <div ref={box} className="relative h-full w-full" data-chart={ariaLabel}>
+      <PngExport chartId={chartId} geometry={geometryRef} label={ariaLabel} history={history} />
+      {/* What the tooltip drawn on the canvas says, for screen readers (and tests). */}
+      <div role="status" data-chart-tooltip className="sr-only">
+        {tooltip}
+      </div>
     </div>
+  );
+}
+
+/**
+ * Downloads the chart as drawn (the hub's canvas, in the worker where it draws), with its title,
+ * the view's filter, the time it spans and where the data come from burnt in. Not on a wall.
+ */
+function PngExport({ chartId, geometry, label, history }: { chartId: RefObject<number | null>; geometry: RefObject<ChartGeometry | null>; label: string; history: HistoryResponse | null | undefined }) {
+  const { view, messages } = useView();
+  const queryClient = useQueryClient();
+  const wall = useContext(WallContext);
+  if (wall) return null;
+  const download = async () => {
+    const id = chartId.current;
+    const shown = geometry.current;
+    if (id === null || !shown) return;
+    const names = [...view.operators.map((slug) => operatorName(slug, view.lang)), ...view.sectors.map((slug) => sectorName(slug, view.lang))];
+    // Where the drawn values come from, per series, as the panel's badge says it: the history's
+    // when a history is drawn, else the newest live tick's.
+    let provenanceLabel: string;
+    if (history) {
+      provenanceLabel = messages.provenance.history(historyProvenanceParts(history.series.map((series) => series.provenance)));
+    } else {
+      const live = queryClient.getQueryData<LiveWindow>(liveQueryKey({ operators: view.operators, sectors: view.sectors }));
+      provenanceLabel = messages.provenance.counts(provenanceParts(countProvenance(live?.ticks.at(-1)?.p, live?.series.length ?? 0)));
+    }
+    const labels: PngLabels = {
+      title: label,
+      lines: [
+        messages.exports.filter(names.length ? names.join(", ") : messages.exports.allSeries),
+        messages.exports.time(formatDateTime(shown.min, view.lang), formatDateTime(shown.max, view.lang)),
+        messages.exports.provenance(provenanceLabel),
+      ],
+    };
+    const blob = await chartClient().png(id, labels);
+    if (!blob) return;
+    const url = URL.createObjectURL(blob);
+    const link = document.createElement("a");
+    link.href = url;
+    link.download = `m2m-pulse-${label.toLowerCase().replace(/[^a-z0-9\u4e00-\u9fff]+/g, "-").replace(/^-|-$/g, "")}.png`;
+    link.click();
+    // After the click has started the download.
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  };
+  return (
+    <button
+      type="button"
+      data-export-png
+      onClick={download}
+      aria-label={messages.exports.pngLabel(label)}
+      title={messages.exports.pngLabel(label)}
+      className="absolute -top-6 right-0 z-10 rounded border border-panel-border bg-panel px-1.5 py-0.5 text-xs text-ink-muted hover:border-ink-muted hover:text-ink focus-visible:outline-2 focus-visible:outline-accent"
+    >
+      {messages.exports.png}
+    </button>
   );
 }

@@ -5,6 +5,7 @@ import { OPERATOR_SLUGS, SECTOR_SLUGS } from "@/lib/contracts/catalog";
 import { LANGUAGES, TIME_WINDOWS } from "@/lib/contracts/view";
 import { OPERATOR_COLORS, SECTOR_COLORS } from "@/lib/domain/palette";
 import { operatorName, sectorName } from "@/lib/i18n/names";
+import { formatDateTime } from "@/lib/domain/format";
 import { useView } from "@/components/providers/view-context";
 
 function Chip({ pressed, onClick, color, children }: { pressed: boolean; onClick: () => void; color?: string; children: React.ReactNode }) {
@@ -86,7 +87,7 @@ export function FilterBar() {
         <div className="flex flex-wrap items-center gap-x-6 gap-y-2">
           <Group label={messages.filters.window}>
             {TIME_WINDOWS.map((window) => (
-              <Chip key={window} pressed={view.window === window} onClick={() => set({ window })}>
+              <Chip key={window} pressed={view.window === window && !view.range} onClick={() => set({ window, range: undefined })}>
                 {messages.filters.windows[window]}
               </Chip>
             ))}
@@ -107,6 +108,21 @@ export function FilterBar() {
             </Chip>
           </Group>
         </div>
+        {view.range ? (
+          <div data-zoom className="flex flex-wrap items-center gap-3 text-sm">
+            <span>{messages.zoom.showing(formatDateTime(view.range.from, view.lang), formatDateTime(view.range.to, view.lang))}</span>
+            <button
+              type="button"
+              data-zoom-reset
+              onClick={() => set({ range: undefined })}
+              className="rounded-full border border-accent px-3 py-1 text-sm hover:bg-accent/15 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-accent"
+            >
+              {messages.zoom.reset}
+            </button>
+          </div>
+        ) : (
+          <p className="hidden text-xs text-ink-muted sm:block">{messages.zoom.hint}</p>
+        )}
       </div>
     </nav>
   );

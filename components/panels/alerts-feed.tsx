@@ -16,7 +16,7 @@ import { ProvenanceBadge } from "@/components/ui/provenance-badge";
 import { PanelAge } from "./panel-age";
 import { WallContext } from "@/components/providers/wall-context";
 import { useView } from "@/components/providers/view-context";
-import { useViewLive } from "./use-view-data";
+import { useViewFilter } from "./use-view-data";
 
 /** The alert in the reader's language, from its fields rather than the stored English sentence. */
 export function describeAlertFor(alert: Alert, lang: Language, messages: Messages): string {
@@ -35,7 +35,7 @@ export function describeAlertFor(alert: Alert, lang: Language, messages: Message
  */
 export function AlertsFeed({ limit }: { limit?: number }) {
   const { view, messages } = useView();
-  const { filter } = useViewLive();
+  const filter = useViewFilter();
   // The list scrolls once alerts pile up, so keyboard users must be able to focus it; a wall
   // has no keyboard users and no focusable element.
   const wall = useContext(WallContext);

@@ -1,18 +1,18 @@
 "use client";
 
-import { useCallback, useMemo } from "react";
-import { groupByOperator, groupBySector, sumOf } from "@/lib/domain/aggregate";
+import { useMemo } from "react";
+import { groupByOperator, groupBySector } from "@/lib/domain/aggregate";
 import { formatAge } from "@/lib/domain/format";
 import { OPERATOR_COLORS, SECTOR_COLORS } from "@/lib/domain/palette";
 import { operatorName, sectorName } from "@/lib/i18n/names";
 import { ChartFigure } from "@/components/charts/chart-figure";
 import { StreamingChart, type SeriesSpec } from "@/components/charts/streaming-chart";
 import { HistoryProvenanceBadge, LiveProvenanceBadge } from "./simulated-badge";
+import { CsvExport } from "./csv-export";
 import { Panel } from "@/components/ui/panel";
 import { PanelAge } from "./panel-age";
 import { useStale } from "@/components/providers/live-context";
 import { useView } from "@/components/providers/view-context";
-import { useChartFormat } from "./chart-format";
 import { useChartSource } from "./use-view-data";
 
 /** Streaming time series: the total, each operator, and the sectors as stacked areas. */
@@ -20,10 +20,9 @@ export function ConnectionsOverTime() {
   const { view, messages } = useView();
   const stale = useStale();
   const { series, source, drawnResolutionMs, historyProvenance } = useChartSource();
-  const { formatX, formatY } = useChartFormat();
   const byOperator = useMemo(() => groupByOperator(series), [series]);
   const bySector = useMemo(() => groupBySector(series), [series]);
-  const common = { ...source, formatX, formatY };
+  const common = source;
 
   const totalSpecs = useMemo<SeriesSpec[]>(() => [{ id: "total", label: messages.series.total, color: "#2dd4bf" }], [messages]);
   const operatorSpecs = useMemo<SeriesSpec[]>(
@@ -34,9 +33,6 @@ export function ConnectionsOverTime() {
     () => bySector.map((group) => ({ id: group.slug, label: sectorName(group.slug, view.lang), color: SECTOR_COLORS[group.slug], fill: true, width: 1 })),
     [bySector, view.lang],
   );
-  const projectTotal = useCallback((values: readonly (number | null)[]) => [sumOf(values)], []);
-  const projectOperators = useCallback((values: readonly (number | null)[]) => byOperator.map((group) => sumOf(values, group.indexes)), [byOperator]);
-  const projectSectors = useCallback((values: readonly (number | null)[]) => bySector.map((group) => sumOf(values, group.indexes)), [bySector]);
 
   return (
     <Panel
@@ -44,7 +40,12 @@ export function ConnectionsOverTime() {
       id="over-time"
       title={messages.series.heading}
       stale={stale}
-      badge={historyProvenance ? <HistoryProvenanceBadge provenance={historyProvenance} /> : <LiveProvenanceBadge />}
+      badge={
+        <>
+          <CsvExport panel={messages.series.heading} />
+          {historyProvenance ? <HistoryProvenanceBadge provenance={historyProvenance} /> : <LiveProvenanceBadge />}
+        </>
+      }
       className="lg:col-span-2"
     >
       {drawnResolutionMs !== null ? (
@@ -52,13 +53,13 @@ export function ConnectionsOverTime() {
       ) : null}
       <div className="grid gap-4 xl:grid-cols-3 wall:min-h-0 wall:flex-1 wall:gap-[1em]">
         <ChartFigure caption={messages.series.total} heightClass="h-56">
-          <StreamingChart {...common} specs={totalSpecs} project={projectTotal} ariaLabel={messages.series.total} legend={false} />
+          <StreamingChart {...common} kind="total" specs={totalSpecs} ariaLabel={messages.series.total} legend={false} />
         </ChartFigure>
         <ChartFigure caption={messages.series.byOperator} heightClass="h-56">
-          <StreamingChart {...common} specs={operatorSpecs} project={projectOperators} ariaLabel={messages.series.byOperator} />
+          <StreamingChart {...common} kind="operators" specs={operatorSpecs} ariaLabel={messages.series.byOperator} />
         </ChartFigure>
         <ChartFigure caption={messages.series.bySector} heightClass="h-56">
-          <StreamingChart {...common} specs={sectorSpecs} project={projectSectors} stacked ariaLabel={messages.series.bySector} />
+          <StreamingChart {...common} kind="sectors" specs={sectorSpecs} stacked ariaLabel={messages.series.bySector} />
         </ChartFigure>
       </div>
     </Panel>

@@ -3,9 +3,9 @@
 import { ProvenanceBadge } from "@/components/ui/provenance-badge";
 import { useView } from "@/components/providers/view-context";
 import { useLive } from "@/components/providers/live-context";
-import { combineProvenance, countProvenance, provenanceParts } from "@/lib/domain/provenance";
+import { combineProvenance, countProvenance, historyProvenanceParts, provenanceParts } from "@/lib/domain/provenance";
 import type { SeriesProvenance } from "@/lib/contracts/ingest";
-import { HISTORY_PROVENANCES, type HistoryProvenance } from "@/lib/contracts/history";
+import type { HistoryProvenance } from "@/lib/contracts/history";
 import { useViewLive } from "./use-view-data";
 
 /**
@@ -35,7 +35,7 @@ export function LiveProvenanceBadge() {
 /** Under a history window: where the history drawn comes from, per series ("2 measured · 19 simulated", or one kind). */
 export function HistoryProvenanceBadge({ provenance }: { provenance: readonly HistoryProvenance[] }) {
   const { messages } = useView();
-  const parts = HISTORY_PROVENANCES.map((kind) => ({ kind, count: provenance.filter((entry) => entry === kind).length })).filter((part) => part.count > 0);
+  const parts = historyProvenanceParts(provenance);
   const only = parts.length === 1 ? parts[0]!.kind : "mixed";
   const label = messages.provenance.history(parts);
   return <ProvenanceBadge provenance={only === "measured" || only === "simulated" || only === "none" ? only : "mixed"} label={label} title={messages.provenance.historyNote} />;

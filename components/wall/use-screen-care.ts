@@ -72,43 +72,50 @@ function displayId(): string {
   return id;
 }
 
-/** Counts frames drawn per second, sampled continuously (a hung page shows 0 in the fleet view). */
-function createFrameCounter() {
-  let frames = 0;
-  let since = performance.now();
-  let handle = 0;
-  const loop = () => {
-    frames++;
-    handle = requestAnimationFrame(loop);
-  };
-  handle = requestAnimationFrame(loop);
-  return {
-    read() {
-      const now = performance.now();
-      const fps = (frames * 1000) / Math.max(1, now - since);
-      frames = 0;
-      since = now;
-      return Math.round(fps * 10) / 10;
-    },
-    stop: () => cancelAnimationFrame(handle),
-  };
+/**
+ * Frames drawn per second over one second (a hung page shows 0 in the fleet view). Measured just
+ * before each heartbeat rather than all the time: a requestAnimationFrame loop that never stops
+ * makes the page render a frame at every vsync, which cost a wall's main thread ~13 ms a second
+ * (bench/README.md, issue 14).
+ */
+function measureFrameRate(signal: { stopped: boolean }): Promise<number> {
+  return new Promise((resolve) => {
+    let frames = 0;
+    const since = performance.now();
+    // A hidden or hung page draws no frames: the timer still ends the measurement.
+    const end = setTimeout(() => {
+      cancelAnimationFrame(handle);
+      resolve(Math.round(((frames * 1000) / Math.max(1, performance.now() - since)) * 10) / 10);
+    }, 1_000);
+    const loop = () => {
+      frames++;
+      if (signal.stopped) {
+        clearTimeout(end);
+        return;
+      }
+      handle = requestAnimationFrame(loop);
+    };
+    let handle = requestAnimationFrame(loop);
+  });
 }
 
 /** Reports this screen to the fleet view every 30 s: what it shows, its heap, frame rate and build. */
 export function useHeartbeat(report: { playlist: string | null; viewIndex: number | null; viewTitle: string | null; buildId: string }): void {
   const { playlist, viewIndex, viewTitle, buildId } = report;
   useEffect(() => {
-    const frames = createFrameCounter();
-    const send = () => {
+    const signal = { stopped: false };
+    const send = async () => {
+      const fps = await measureFrameRate(signal);
+      if (signal.stopped) return;
       const memory = (performance as Performance & { memory?: { usedJSHeapSize: number } }).memory;
-      sendHeartbeat({ displayId: displayId(), playlist, viewIndex, viewTitle: viewTitle?.slice(0, 120) ?? null, buildId, jsHeapBytes: memory?.usedJSHeapSize ?? null, fps: frames.read() });
+      sendHeartbeat({ displayId: displayId(), playlist, viewIndex, viewTitle: viewTitle?.slice(0, 120) ?? null, buildId, jsHeapBytes: memory?.usedJSHeapSize ?? null, fps });
     };
     const first = setTimeout(send, 3_000);
     const timer = setInterval(send, HEARTBEAT_MS);
     return () => {
       clearTimeout(first);
       clearInterval(timer);
-      frames.stop();
+      signal.stopped = true;
     };
   }, [playlist, viewIndex, viewTitle, buildId]);
 }

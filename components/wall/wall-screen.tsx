@@ -91,7 +91,8 @@ export function WallScreen({ baseView, playlist, buildId }: { baseView: Dashboar
   const rotation = useRotation(playlist?.slug ?? null, views);
   const current = views[rotation.index]!;
   const view: DashboardView = useMemo(
-    () => ({ ...baseView, operators: current.operators, sectors: current.sectors, window: current.window }),
+    // A wall never zooms: a range in its address is not used.
+    () => ({ ...baseView, operators: current.operators, sectors: current.sectors, window: current.window, range: undefined }),
     [baseView, current],
   );
   const [dx, dy] = usePixelShift();

@@ -1,25 +1,12 @@
 import { z } from "zod";
 import { operatorSlugSchema, sectorSlugSchema } from "./catalog";
 import { operatorListParam, sectorListParam } from "./filters";
-import { isInstantInRange } from "./instant";
+import { instantParam } from "./instant";
+import { languageSchema } from "./view";
 
 export const MAX_HISTORY_RANGE_DAYS = 31;
 export const MAX_HISTORY_POINTS = 1_500;
 const DAY_MS = 86_400_000;
-
-/** An instant as ISO 8601 ("2026-11-25T08:00:00Z") or milliseconds since 1970, within 1970–9999. */
-const instantParam = z.string().transform((raw, ctx) => {
-  const ms = /^\d+$/.test(raw) ? Number(raw) : Date.parse(raw);
-  if (!Number.isFinite(ms)) {
-    ctx.addIssue({ code: "custom", message: `expected an ISO 8601 date-time or milliseconds since 1970, got '${raw.slice(0, 40)}'` });
-    return z.NEVER;
-  }
-  if (!isInstantInRange(ms)) {
-    ctx.addIssue({ code: "custom", message: `expected an instant between 1970 and 9999, got '${raw.slice(0, 40)}'` });
-    return z.NEVER;
-  }
-  return ms;
-});
 
 export const historyQuerySchema = z.object({
   from: instantParam.optional(),
@@ -40,6 +27,10 @@ export const historyQuerySchema = z.object({
     .min(10, "expected at least 10")
     .max(MAX_HISTORY_POINTS, `expected at most ${MAX_HISTORY_POINTS}`)
     .optional(),
+  /** `csv`: the same data as a CSV download (one row per series and bucket), for a chart panel's export. */
+  format: z.enum(["json", "csv"], { error: "expected json or csv" }).optional(),
+  /** The language of the CSV's header row (English unless asked). */
+  lang: languageSchema.optional(),
 });
 
 export type HistoryQuery = z.output<typeof historyQuerySchema>;

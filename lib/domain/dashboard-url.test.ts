@@ -1,7 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { OPERATOR_SLUGS, SECTOR_SLUGS } from "@/lib/contracts/catalog";
-import { DEFAULT_VIEW, LANGUAGES, THEMES, TIME_WINDOWS, dashboardViewSchema } from "@/lib/contracts/view";
+import { MAX_HISTORY_RANGE_DAYS } from "@/lib/contracts/history";
+import { DEFAULT_VIEW, LANGUAGES, THEMES, TIME_WINDOWS, ZOOM_MAX_MS, dashboardViewSchema } from "@/lib/contracts/view";
 import { dashboardSearch, parseDashboardView } from "./dashboard-url";
 
 describe("parseDashboardView", () => {
@@ -67,5 +68,35 @@ describe("parseDashboardView and the view contract", () => {
         expect(dashboardViewSchema.safeParse(view).success).toBe(true);
       }),
     );
+  });
+});
+
+describe("a zoomed range in the URL (from/to)", () => {
+  const from = Date.UTC(2026, 10, 25, 8, 0);
+  const to = Date.UTC(2026, 10, 25, 9, 30);
+
+  it("reads ISO 8601 and milliseconds alike, and writes ISO back", () => {
+    expect(parseDashboardView({ from: new Date(from).toISOString(), to: String(to) }).view.range).toEqual({ from, to });
+    const search = dashboardSearch({ ...DEFAULT_VIEW, range: { from, to } });
+    expect(search).toBe("?from=2026-11-25T08:00:00.000Z&to=2026-11-25T09:30:00.000Z");
+    expect(parseDashboardView(new URLSearchParams(search.slice(1))).view).toEqual({ ...DEFAULT_VIEW, range: { from, to } });
+  });
+
+  it("drops a range with one end, the ends swapped, too narrow, too wide or not instants, with a notice", () => {
+    for (const params of [
+      { from: String(from) },
+      { from: String(to), to: String(from) },
+      { from: String(from), to: String(from + 60_000) },
+      { from: String(from), to: String(from + 40 * 86_400_000) },
+      { from: "yesterday", to: String(to) },
+    ]) {
+      const { view, notices } = parseDashboardView(params);
+      expect(view.range).toBeUndefined();
+      expect(notices.map((notice) => notice.parameter)).toEqual(["from", "to"]);
+    }
+  });
+
+  it("zooms no further than the history API answers at once", () => {
+    expect(ZOOM_MAX_MS).toBe(MAX_HISTORY_RANGE_DAYS * 86_400_000);
   });
 });

@@ -1,17 +1,19 @@
 import { OPERATOR_SLUGS, SECTOR_SLUGS } from "@/lib/contracts/catalog";
 import { parseSlugList } from "@/lib/contracts/filters";
-import { DEFAULT_VIEW, LANGUAGES, THEMES, TIME_WINDOWS, type DashboardView, type Language } from "@/lib/contracts/view";
+import { DEFAULT_VIEW, LANGUAGES, THEMES, TIME_WINDOWS, zoomRangeParamsSchema, type DashboardView, type Language, type ZoomRange } from "@/lib/contracts/view";
 
 /**
  * Everything a view of the dashboard is, kept in the URL so that it can be bookmarked, shared,
  * put on a wall screen and restored by back, forward and reload:
  *   /?operator=china-mobile,china-unicom&sector=energy,transport&window=15m&lang=zh&theme=light
+ * and, zoomed into a range by dragging across a chart, `&from=2026-11-25T08:00:00.000Z&to=…`
+ * (ISO 8601 or milliseconds, as the history API takes them).
  * This module only reads and writes that URL; the words themselves live in lib/contracts/view.ts.
  */
 
 /** Something in the URL that could not be used and was dropped. */
 export interface UrlNotice {
-  parameter: "operator" | "sector" | "window" | "lang" | "theme";
+  parameter: "operator" | "sector" | "window" | "lang" | "theme" | "from" | "to";
   value: string;
 }
 
@@ -45,7 +47,19 @@ export function parseDashboardView(params: Params): { view: DashboardView; notic
     lang: pick(read(params, "lang"), LANGUAGES, DEFAULT_VIEW.lang, "lang", notices),
     theme: pick(read(params, "theme"), THEMES, DEFAULT_VIEW.theme, "theme", notices),
   };
-  return { view, notices };
+  const range = readRange(params, notices);
+  return { view: range ? { ...view, range } : view, notices };
+}
+
+/** A zoomed range: both ends, each an instant, at least a few minutes apart; else dropped with a notice. */
+function readRange(params: Params, notices: UrlNotice[]): ZoomRange | undefined {
+  const from = read(params, "from");
+  const to = read(params, "to");
+  if (from === undefined && to === undefined) return undefined;
+  const parsed = zoomRangeParamsSchema.safeParse({ from: from ?? "", to: to ?? "" });
+  if (parsed.success) return parsed.data;
+  notices.push({ parameter: "from", value: (from ?? "").slice(0, 40) }, { parameter: "to", value: (to ?? "").slice(0, 40) });
+  return undefined;
 }
 
 /** The query string of a view, leaving out defaults; "" for the default view. */
@@ -56,8 +70,12 @@ export function dashboardSearch(view: DashboardView): string {
   if (view.window !== DEFAULT_VIEW.window) params.set("window", view.window);
   if (view.lang !== DEFAULT_VIEW.lang) params.set("lang", view.lang);
   if (view.theme !== DEFAULT_VIEW.theme) params.set("theme", view.theme);
+  if (view.range) {
+    params.set("from", new Date(view.range.from).toISOString());
+    params.set("to", new Date(view.range.to).toISOString());
+  }
   // Commas read better in a URL someone types or shares than %2C.
-  const search = params.toString().replace(/%2C/g, ",");
+  const search = params.toString().replace(/%2C/g, ",").replace(/%3A/g, ":");
   return search ? `?${search}` : "";
 }
 

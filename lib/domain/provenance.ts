@@ -1,4 +1,5 @@
 import { SERIES_PROVENANCES, type SeriesProvenance } from "@/lib/contracts/ingest";
+import { HISTORY_PROVENANCES, type HistoryProvenance } from "@/lib/contracts/history";
 import { provenanceAt } from "@/lib/contracts/realtime";
 
 /** What a panel or tile showing several series is made of: one provenance, or "mixed". */
@@ -24,4 +25,9 @@ export function combineProvenance(counts: ProvenanceCounts): CombinedProvenance 
 /** The non-zero counts in a fixed order (measured, stale, simulated, none), for labels like "3 measured · 18 simulated". */
 export function provenanceParts(counts: ProvenanceCounts): { provenance: SeriesProvenance; count: number }[] {
   return SERIES_PROVENANCES.filter((provenance) => counts[provenance] > 0).map((provenance) => ({ provenance, count: counts[provenance] }));
+}
+
+/** Under a history window: how many series' history is measured, simulated, mixed or without data (non-zero counts, fixed order). */
+export function historyProvenanceParts(provenance: readonly HistoryProvenance[]): { kind: HistoryProvenance; count: number }[] {
+  return HISTORY_PROVENANCES.map((kind) => ({ kind, count: provenance.filter((entry) => entry === kind).length })).filter((part) => part.count > 0);
 }

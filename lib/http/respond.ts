@@ -27,6 +27,11 @@ export function respond<T>(body: T, init: ResponseInit = {}): Response {
  * An answer with no body (204 by default), with the same `no-store` header as every other answer:
  * a sign-out or a delete must not be served again from a cache.
  */
+/** A text answer (a CSV download): not cached, like every answer of the API. */
+export function respondText(body: string, contentType: string, headers: Record<string, string> = {}): Response {
+  return new Response(body, { headers: { "content-type": contentType, "cache-control": "no-store", ...headers } });
+}
+
 export function respondNoContent(init: ResponseInit = {}): Response {
   const headers = new Headers(init.headers);
   headers.set("cache-control", "no-store");

@@ -29,6 +29,23 @@ const en = {
     show: "Filters",
     selected: (count: number) => `${count} selected`,
   },
+  zoom: {
+    showing: (from: string, to: string) => `Zoomed to ${from} – ${to} (China time)`,
+    reset: "Back to the live window",
+    hint: "Drag across a chart to zoom into that time",
+  },
+  exports: {
+    png: "PNG",
+    csv: "CSV",
+    pngLabel: (chart: string) => `Download “${chart}” as a PNG image`,
+    csvLabel: (panel: string) => `Download the data of “${panel}” as CSV`,
+    filter: (filter: string) => `Filter: ${filter}`,
+    allSeries: "all operators and sectors",
+    time: (from: string, to: string) => `Time: ${from} – ${to} (China time, UTC+8)`,
+    provenance: (label: string) => `Data: ${label}`,
+    /** The CSV's header row (lib/domain/history-csv.ts). */
+    csvHeaders: { time: "time", operator: "operator", sector: "sector", mean: "mean", min: "min", max: "max", provenance: "provenance" },
+  },
   notice: {
     dropped: (parameter: string, value: string) => `Ignored ${parameter} “${value}” in the address: it is not one this dashboard knows.`,
     dismiss: "Dismiss",
@@ -263,6 +280,22 @@ const zh: Messages = {
     light: "浅色",
     show: "筛选",
     selected: (count) => `已选 ${count} 项`,
+  },
+  zoom: {
+    showing: (from, to) => `已放大到 ${from} – ${to}（北京时间）`,
+    reset: "回到实时窗口",
+    hint: "在图表上拖动以放大该时间段",
+  },
+  exports: {
+    png: "PNG",
+    csv: "CSV",
+    pngLabel: (chart) => `将“${chart}”下载为 PNG 图片`,
+    csvLabel: (panel) => `将“${panel}”的数据下载为 CSV`,
+    filter: (filter) => `筛选：${filter}`,
+    allSeries: "全部运营商和行业",
+    time: (from, to) => `时间：${from} – ${to}（北京时间，UTC+8）`,
+    provenance: (label) => `数据：${label}`,
+    csvHeaders: { time: "时间", operator: "运营商", sector: "行业", mean: "平均值", min: "最小值", max: "最大值", provenance: "数据来源" },
   },
   notice: {
     dropped: (parameter, value) => `已忽略地址中的 ${parameter}“${value}”：本仪表板无法识别。`,

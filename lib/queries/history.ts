@@ -1,7 +1,7 @@
 import { queryOptions } from "@tanstack/react-query";
 import type { SeriesFilter } from "@/lib/contracts/filters";
 import { historyResponseSchema } from "@/lib/contracts/history";
-import { WINDOW_MS, type TimeWindow } from "@/lib/contracts/view";
+import { WINDOW_MS, type TimeWindow, type ZoomRange } from "@/lib/contracts/view";
 import { canonicalFilter } from "@/lib/domain/series";
 import { filterSearchParams } from "@/lib/contracts/filters";
 import { fetchJson } from "./fetch-json";
@@ -27,5 +27,24 @@ export function historyQueryOptions(filter: SeriesFilter, window: HistoryWindow)
     // New minutes land in the rollups once a minute.
     staleTime: 60_000,
     refetchInterval: 60_000,
+  });
+}
+
+/** Points per series for a zoomed range: as many as a chart draws (it averages down to 300). */
+export const ZOOM_POINTS = 300;
+
+/** A zoomed range's history: fixed instants, so it does not go stale. */
+export function historyRangeQueryOptions(filter: SeriesFilter, range: ZoomRange) {
+  const canonical = canonicalFilter(filter);
+  return queryOptions({
+    queryKey: ["history", canonical.operators, canonical.sectors, "range", range.from, range.to] as const,
+    queryFn: ({ signal }) => {
+      const params = filterSearchParams(canonical);
+      params.set("from", String(range.from));
+      params.set("to", String(range.to));
+      params.set("points", String(ZOOM_POINTS));
+      return fetchJson(`/api/history?${params}`, historyResponseSchema, signal);
+    },
+    staleTime: Infinity,
   });
 }
