@@ -216,12 +216,16 @@ export async function listDeliveries(query: { state?: NotificationState; limit: 
  * no such row; the row unchanged when it is not dead (a pending or sent one needs nothing).
  */
 export async function retryDeadNotification(id: string): Promise<{ delivery: Delivery; requeued: boolean } | null> {
-  const { count } = await db().notification.updateMany({
-    where: { id: BigInt(id), state: "dead" },
-    data: { state: "pending", attempts: 0, nextAttemptAt: new Date(), lastError: null },
+  // One transaction: the answer is the row as requeued. The update holds the row's lock until the
+  // commit, so a dispatcher (FOR UPDATE SKIP LOCKED) cannot claim it between the update and the read.
+  return db().$transaction(async (tx) => {
+    const { count } = await tx.notification.updateMany({
+      where: { id: BigInt(id), state: "dead" },
+      data: { state: "pending", attempts: 0, nextAttemptAt: new Date(), lastError: null },
+    });
+    const row = await tx.notification.findUnique({ where: { id: BigInt(id) }, include: { contactPoint: { select: { name: true } } } });
+    return row ? { delivery: toDelivery(row), requeued: count > 0 } : null;
   });
-  const row = await db().notification.findUnique({ where: { id: BigInt(id) }, include: { contactPoint: { select: { name: true } } } });
-  return row ? { delivery: toDelivery(row), requeued: count > 0 } : null;
 }
 
 /** Sent and dead rows older than `beforeMs`; pending ones are kept whatever their age. */

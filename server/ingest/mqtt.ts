@@ -181,7 +181,7 @@ export function startMqttIngest(options: MqttIngestOptions): MqttIngest {
     }
     try {
       // The same (series, instant) twice in a batch is one sample: storeSamples counts the repeat.
-      const outcome = await ingestSamples({ samples, duplicates: 0, refused }, "mqtt", clock);
+      const outcome = await ingestSamples({ samples, duplicates: 0, refused }, "mqtt");
       counts.stored += outcome.stored.length;
       counts.duplicates += outcome.duplicates;
       counts.received += messages.length;

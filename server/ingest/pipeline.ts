@@ -38,9 +38,12 @@ export interface IngestOutcome {
 export async function ingestSamples(
   batch: Pick<CheckedBatch, "samples" | "duplicates"> & { refused: number | readonly unknown[] },
   source: SampleSource,
-  clock: IngestClock,
 ): Promise<IngestOutcome> {
-  const samples: StoredSample[] = batch.samples.map((sample) => ({ ...sample, receivedAtMs: clock.nowMs, source }));
+  // The receipt is real time (ticks show a sample from the first one due after it), taken from the
+  // stream so that it falls after every tick already sent: a restart's refill then shows each sample
+  // from the same tick the live stream did.
+  const receivedAtMs = getRealtime()?.receiptTime() ?? Date.now();
+  const samples: StoredSample[] = batch.samples.map((sample) => ({ ...sample, receivedAtMs, source }));
   const result = await storeSamples(samples);
   // After the commit, never before: the stream must not show what a crash could still lose.
   if (result.stored.length > 0) getRealtime()?.acceptMeasured(result.stored);

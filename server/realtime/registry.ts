@@ -28,6 +28,8 @@ export interface RealtimeHandle {
    * series turn measured from the next tick. Called by every ingest path after the commit.
    */
   acceptMeasured(samples: readonly StoredSample[]): void;
+  /** The receipt time (real ms) to store with samples about to be stored: see TickSource.receiptTime. */
+  receiptTime(): number;
 }
 
 // Route handlers are loaded by Next in the same process as the custom server but from their

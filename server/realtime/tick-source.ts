@@ -85,6 +85,17 @@ export class TickSource {
     }
   }
 
+  /**
+   * The receipt time to stamp on samples about to be stored (real ms): now, but always after the
+   * due time of the newest tick already produced. A sample is visible at a tick once its receipt is
+   * at or before the tick's due time, so a stamp taken this way is first shown by the next tick
+   * produced, live and in a refill after a restart alike.
+   */
+  receiptTime(): number {
+    const now = this.now();
+    return this.lastSeq < 0 ? now : Math.max(now, dueAt(this.clock, this.lastSeq) + 1);
+  }
+
   /** The real instant from which the buffer is refilled at start: samples received since then (less the expiry) matter. */
   refillFromMs(): number {
     return dueAt(this.clock, seqAt(this.clock, this.now()) - this.buffer.capacity + 1);

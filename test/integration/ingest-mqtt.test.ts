@@ -28,6 +28,7 @@ beforeAll(async () => {
   // Only the seam the ingest path calls: it must see each sample already committed.
   registerRealtime({
     currentInstant: () => Date.now(),
+    receiptTime: () => Date.now(),
     acceptMeasured: (samples: readonly StoredSample[]) => void handedToStream.push([...samples]),
   } as unknown as RealtimeHandle);
 });

@@ -22,6 +22,6 @@ export const POST = handle(
     const clock = ingestClock();
     const batch = checkJsonBatch(samples, clock);
     checkKeyScope(key, batch);
-    return respond(ingestAnswer(batch, await ingestSamples(batch, "http", clock)), { status: 202 });
+    return respond(ingestAnswer(batch, await ingestSamples(batch, "http")), { status: 202 });
   }),
 );

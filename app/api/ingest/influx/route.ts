@@ -36,6 +36,6 @@ export const POST = handle(
     const clock = ingestClock();
     const batch = checkInfluxLines(lines, precision, clock);
     checkKeyScope(key, batch);
-    return respond(ingestAnswer(batch, await ingestSamples(batch, "influx", clock)), { status: 202 });
+    return respond(ingestAnswer(batch, await ingestSamples(batch, "influx")), { status: 202 });
   }),
 );
