@@ -50,36 +50,6 @@ describe("TickSource with measured samples", () => {
     restarted.stop();
   });
 
-  it("sends the next tick at once when a sample that shows in it is accepted, and never runs more than one tick ahead", () => {
-    const running = source();
-    const sent: number[] = [];
-    running.onTick((tick) => sent.push(tick.seq));
-    running.start();
-    vi.advanceTimersByTime(1_000);
-    const newest = running.currentSeq;
-    const index = seriesIndex("china-unicom", "retail");
-    const sample = (connections: number): StoredSample => ({ operator: "china-unicom", sector: "retail", connections, atMs: Date.now() - 1_000, receivedAtMs: running.receiptTime(), source: "http" });
-
-    vi.advanceTimersByTime(300);
-    running.acceptMeasured([sample(7)]);
-    // No timer has run: the tick due in 0.7 s went out now, with the sample in it.
-    expect(sent.at(-1)).toBe(newest + 1);
-    expect(running.latest(1)[0]!.values[index]).toBe(7);
-
-    // A second sample before that tick's due time waits for the one after it (one tick ahead at most).
-    running.acceptMeasured([sample(8)]);
-    expect(sent.at(-1)).toBe(newest + 1);
-    // At the early tick's due time nothing is sent twice; the next one comes early again for a sample.
-    vi.advanceTimersByTime(700);
-    expect(sent.filter((seq) => seq === newest + 1)).toHaveLength(1);
-    running.acceptMeasured([sample(9)]);
-    expect(sent.at(-1)).toBe(newest + 2);
-    expect(running.latest(1)[0]!.values[index]).toBe(9);
-    // Contiguous, each once.
-    expect(sent).toEqual(Array.from({ length: sent.length }, (_, offset) => sent[0]! + offset));
-    running.stop();
-  });
-
   it("stamps a receipt after the due time of the newest tick even when the clock has not reached it", () => {
     const running = source();
     running.start();

@@ -73,8 +73,6 @@ export class TickSource {
 
   /** Samples just stored: they show from the first tick produced after this call whose instant is at or past their receipt. */
   acceptMeasured(samples: readonly StoredSample[]): void {
-    let showsNext = false;
-    const nextDueMs = dueAt(this.clock, this.lastSeq + 1);
     for (const sample of samples) {
       // Samples are validated at the edge; one that names no series here is ignored, never a crash.
       const index = seriesIndex(sample.operator, sample.sector);
@@ -84,25 +82,7 @@ export class TickSource {
         atMs: sample.atMs,
         receivedAtMs: sample.receivedAtMs,
       });
-      if (sample.atMs <= nextDueMs && sample.receivedAtMs <= nextDueMs) showsNext = true;
     }
-    // While running (not while a refill replays stored samples): bring the next tick forward.
-    if (showsNext && this.timer) this.produceNextEarly();
-  }
-
-  /**
-   * A sample just accepted shows at once instead of up to a tick later: the next tick is produced
-   * now rather than at its due time. It is the same tick either way (its values are those at its
-   * due instant, and a sample counts at a tick once received by then), so sequence numbers stay
-   * contiguous and a refill after a restart rebuilds it alike; only its sending moves. Never more
-   * than the one tick due next: a feed writing often cannot run the stream ahead of the clock.
-   */
-  private produceNextEarly(): void {
-    const next = this.lastSeq + 1;
-    if (next > seqAt(this.clock, this.now()) + 1) return;
-    clearTimeout(this.timer);
-    this.produceThrough(next);
-    this.schedule();
   }
 
   /**
@@ -218,12 +198,7 @@ export class TickSource {
   }
 
   private advance(): void {
-    this.produceThrough(seqAt(this.clock, this.now()));
-    if (this.timer) this.schedule();
-  }
-
-  /** Produces and sends every tick after the newest up to `dueSeq`. */
-  private produceThrough(dueSeq: number): void {
+    const dueSeq = seqAt(this.clock, this.now());
     // After a stall, produce every missed tick so sequence numbers stay contiguous, but never
     // more than the buffer holds: older ones could not be resumed from anyway.
     const from = Math.max(this.lastSeq + 1, dueSeq - this.buffer.capacity + 1);
@@ -242,5 +217,6 @@ export class TickSource {
         }
       }
     }
+    if (this.timer) this.schedule();
   }
 }
