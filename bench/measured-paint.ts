@@ -126,7 +126,8 @@ async function main(): Promise<void> {
       // A random moment in the tick interval, and a value the simulator never shows (it runs in millions).
       await sleep(Math.random() * TICK_MS);
       const connections = 1_000 + round;
-      const sample: StoredSample = { operator: "china-mobile", sector: "energy", connections, atMs: Date.now(), receivedAtMs: Date.now(), source: "http" };
+      // Stamped as the ingest pipeline stamps it (server/ingest/pipeline.ts).
+      const sample: StoredSample = { operator: "china-mobile", sector: "energy", connections, atMs: Date.now(), receivedAtMs: getRealtime()!.receiptTime(), source: "http" };
       const { stored } = await storeSamples([sample]);
       getRealtime()!.acceptMeasured(stored);
       const acceptedAtMs = Date.now();
