@@ -278,7 +278,8 @@ function startRealtime(io: StreamIo, config: RealtimeConfig, buildId: string, db
     }
   };
   const pruneTimer = setInterval(() => void prune(), 3_600_000);
-  void backfilled.then(() => (stopping.signal.aborted ? undefined : prune()));
+  // Awaited by stop(), so that the first prune never runs on a database already closed.
+  const firstPrune = backfilled.then(() => (stopping.signal.aborted ? undefined : prune()));
 
   const realtime: Realtime = {
     source,
@@ -293,6 +294,7 @@ function startRealtime(io: StreamIo, config: RealtimeConfig, buildId: string, db
       source.stop();
       stream.close();
       await backfilled;
+      await firstPrune;
       await alerts.close();
       await writer.close();
       if (getRealtime() === handle) registerRealtime(undefined);
