@@ -19,7 +19,7 @@ import { startServer, type RunningServer } from "./support/server";
 test.describe("a replayed feed on an open dashboard", () => {
   test.describe.configure({ mode: "serial", timeout: 120_000 });
   const dataDir = path.resolve(`.data/e2e-measured-${randomBytes(4).toString("hex")}`);
-  const port = E2E_PORT + 3;
+  const port = E2E_PORT + 7;
   let server: RunningServer | undefined;
   let env: Record<string, string | undefined> = {};
 

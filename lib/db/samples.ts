@@ -1,6 +1,5 @@
 import "server-only";
-import type { OperatorSlug, SectorSlug } from "@/lib/contracts/catalog";
-import type { SampleSource, StoredSample } from "@/lib/contracts/ingest";
+import type { StoredSample } from "@/lib/contracts/ingest";
 import { db } from "./client";
 
 export interface StoreSamplesResult {
@@ -64,22 +63,6 @@ export async function storeSamples(samples: readonly StoredSample[]): Promise<St
   // A batch may repeat a sample within itself: only its first copy counts as stored.
   const stored = samples.filter((sample) => fresh.delete(key(sample.operator, sample.sector, sample.atMs)));
   return { stored, duplicates: samples.length - stored.length };
-}
-
-/** Samples accepted at or after `sinceMs`, oldest arrival first: what the live stream refills its buffer from. */
-export async function findSamplesReceivedSince(sinceMs: number): Promise<StoredSample[]> {
-  const rows = await db().measuredSample.findMany({
-    where: { receivedAt: { gte: new Date(sinceMs) } },
-    orderBy: [{ receivedAt: "asc" }, { at: "asc" }],
-  });
-  return rows.map((row) => ({
-    operator: row.operatorSlug as OperatorSlug,
-    sector: row.sectorSlug as SectorSlug,
-    connections: row.connections,
-    atMs: row.at.getTime(),
-    receivedAtMs: row.receivedAt.getTime(),
-    source: row.source as SampleSource,
-  }));
 }
 
 /** Deletes samples measured before `beforeMs` (retention); returns how many. */
