@@ -101,6 +101,19 @@ const envSchema = z.object({
   /** Topics subscribed: `<prefix>/<operator>/<sector>/connections`. */
   MQTT_TOPIC_PREFIX: z.preprocess(emptyAsUnset, z.string().regex(/^[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)*$/, "expected topic levels of letters, digits, _ or -, separated by /").default("m2m")),
   /**
+   * Cluster mode: a Redis every node shares (redis://, rediss://). Cross-node socket.io traffic
+   * goes through it (@socket.io/redis-streams-adapter); unset, this is one process on its own.
+   */
+  REDIS_URL: z.preprocess(emptyAsUnset, z.string().regex(/^rediss?:\/\/[^\s]+$/, "expected a redis:// or rediss:// URL").optional()),
+  /**
+   * Worker processes `npm start` runs on one port (node:cluster): a number, or "auto" for one per
+   * core. Unset or 1: the server runs in the started process itself.
+   */
+  PULSE_WORKERS: z.preprocess(
+    emptyAsUnset,
+    z.union([z.literal("auto"), z.coerce.number({ error: 'expected a number of workers or "auto"' }).int('expected a whole number of workers or "auto"').min(1, "expected at least 1 worker").max(64, "expected at most 64 workers")]).default(1),
+  ),
+  /**
    * Viewing only: "off" lets anyone view dashboards and walls; "on" asks for a signed-in account
    * (or a display token, for its wall). Changing anything always needs a signed-in account.
    */
@@ -170,7 +183,7 @@ const envSchema = z.object({
 export type Env = z.infer<typeof envSchema>;
 
 /** Variables whose value an error message must never repeat: it would land in a log. */
-const SECRET_VARIABLES = new Set(["PULSE_ADMIN_PASSWORD", "PULSE_SESSION_SECRET", "METRICS_TOKEN", "DATABASE_URL"]);
+const SECRET_VARIABLES = new Set(["PULSE_ADMIN_PASSWORD", "PULSE_SESSION_SECRET", "METRICS_TOKEN", "DATABASE_URL", "REDIS_URL", "MQTT_PASSWORD"]);
 
 export class EnvError extends Error {
   override name = "EnvError";
