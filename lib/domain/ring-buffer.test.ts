@@ -14,6 +14,9 @@ describe("RingBuffer", () => {
         expect(buffer.first()).toBe(kept[0]);
         expect(buffer.last()).toBe(kept.at(-1));
         expect(buffer.latest(3)).toEqual(kept.slice(-3));
+        // Replacing the newest changes that one only.
+        buffer.replaceLast(-1);
+        expect(buffer.latest()).toEqual(kept.length ? [...kept.slice(0, -1), -1] : []);
       }),
     );
   });

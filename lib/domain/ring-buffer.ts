@@ -20,6 +20,12 @@ export class RingBuffer<T> {
     else this.start = (this.start + 1) % this.capacity;
   }
 
+  /** Puts `item` in place of the newest item (a revised tick); does nothing when empty. */
+  replaceLast(item: T): void {
+    if (this.count === 0) return;
+    this.items[(this.start + this.count - 1) % this.capacity] = item;
+  }
+
   /** Item `index` counted from the oldest (0) to the newest (size - 1). */
   at(index: number): T | undefined {
     if (index < 0 || index >= this.count) return undefined;

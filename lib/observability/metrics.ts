@@ -158,6 +158,7 @@ export const metrics = {
   }),
 
   ticks: counter("pulse_ticks_total", "Simulator ticks produced and broadcast to the stream's rooms"),
+  tickRevisions: counter("pulse_tick_revisions_total", "Newest ticks re-sent with measured samples accepted after they went out"),
   tickLateness: histogram("pulse_tick_lateness_seconds", "How long after its due time each tick was produced", [], [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5]),
   bytesSent: counter("pulse_stream_bytes_sent_total", "Bytes of socket.io packets queued for clients (ticks, answers, alerts)", [], function () {
     const { unsent } = state();

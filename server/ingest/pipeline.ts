@@ -39,9 +39,9 @@ export async function ingestSamples(
   batch: Pick<CheckedBatch, "samples" | "duplicates"> & { refused: number | readonly unknown[] },
   source: SampleSource,
 ): Promise<IngestOutcome> {
-  // The receipt is real time (ticks show a sample from the first one due after it), taken from the
-  // stream so that it falls after every tick already sent: a restart's refill then shows each sample
-  // from the same tick the live stream did.
+  // The receipt is real time, taken from the stream so that it falls inside the newest tick's
+  // interval: the stream revises that tick to show the sample, and a restart's refill shows it
+  // from the same tick.
   const receivedAtMs = getRealtime()?.receiptTime() ?? Date.now();
   const samples: StoredSample[] = batch.samples.map((sample) => ({ ...sample, receivedAtMs, source }));
   const result = await storeSamples(samples);

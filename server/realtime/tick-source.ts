@@ -26,6 +26,16 @@ export interface FullTick {
 }
 
 export type TickListener = (tick: FullTick) => void;
+/** The newest tick re-sent with samples accepted since it went out: same `seq`, `replaced` is the version it supersedes. */
+export type RevisionListener = (revised: FullTick, replaced: FullTick) => void;
+
+/**
+ * A revision waits this long for the rest of its burst (a feed's batches, one series each, arrive a
+ * few ms apart), and revisions are at least REVISION_GAP_MS apart: a feed writing all the time costs
+ * each screen at most a tick-sized message per gap, never one per batch.
+ */
+export const REVISION_COALESCE_MS = 10;
+export const REVISION_GAP_MS = 50;
 
 export interface TickSourceOptions {
   model: ConnectionModel;
@@ -42,8 +52,13 @@ const DEFAULT_MEASURED: MeasuredLimits = { staleMs: 180_000, expireMs: 3_600_000
 /**
  * Produces one tick per interval, aligned to the wall clock, and keeps the most recent ones in
  * a bounded buffer. Each series is measured (the latest sample accepted, lib/domain/measured.ts),
- * stale, simulated or none. Measured samples are judged by the tick's real instant (its due time);
- * simulated values by the tick's simulated instant (the same at speed 1). Because simulated values
+ * stale, simulated or none. Tick N stands for the real interval from its due time to the next
+ * one's: measured samples are judged at that interval's last millisecond, and a sample accepted
+ * while tick N is the newest is stamped inside it (receiptTime). The tick is sent at its due time
+ * with what has arrived by then, and re-sent — *revised*, same `seq`, replacing it in the buffer —
+ * promptly whenever more arrives before the next one, so a sample shows within milliseconds instead
+ * of waiting up to a tick. Simulated values are judged by the tick's simulated instant (its due
+ * time at speed 1) and stay as first sent. Because simulated values
  * are a pure function of the instant and samples live in the database, the buffer is refilled at
  * start with the ticks just before it (after `start(samples)` is given the stored samples), so a
  * client can resume across a server restart and get the values it would have got without it.
@@ -59,6 +74,9 @@ export class TickSource {
   private manualIncidents: Incident[] = [];
   private timer: NodeJS.Timeout | undefined;
   private lastSeq = -1;
+  private readonly revisionListeners = new Set<RevisionListener>();
+  private revisionTimer: NodeJS.Timeout | undefined;
+  private lastRevisionAtMs = -Infinity;
   private markReady!: () => void;
   /** Resolves once the buffer is filled (start was called): answers wait for it rather than send an empty window. */
   readonly ready = new Promise<void>((resolve) => (this.markReady = resolve));
@@ -71,8 +89,12 @@ export class TickSource {
     this.measuredLimits = options.measured ?? DEFAULT_MEASURED;
   }
 
-  /** Samples just stored: they show from the first tick produced after this call whose instant is at or past their receipt. */
+  /**
+   * Samples just stored: they show from the tick whose interval holds their receipt (the newest,
+   * revised for them shortly), or from the first whose interval reaches their own instant.
+   */
   acceptMeasured(samples: readonly StoredSample[]): void {
+    let added = false;
     for (const sample of samples) {
       // Samples are validated at the edge; one that names no series here is ignored, never a crash.
       const index = seriesIndex(sample.operator, sample.sector);
@@ -82,18 +104,23 @@ export class TickSource {
         atMs: sample.atMs,
         receivedAtMs: sample.receivedAtMs,
       });
+      added = true;
     }
+    // Only while running: the refill at start hands over stored samples before any tick is sent.
+    if (added && this.timer) this.scheduleRevision();
   }
 
   /**
-   * The receipt time to stamp on samples about to be stored (real ms): now, but always after the
-   * due time of the newest tick already produced. A sample is visible at a tick once its receipt is
-   * at or before the tick's due time, so a stamp taken this way is first shown by the next tick
-   * produced, live and in a refill after a restart alike.
+   * The receipt time to stamp on samples about to be stored (real ms): now, but kept inside the
+   * interval of the newest tick already produced (from its due time to 1 ms before the next one's),
+   * even when the clock has run past it because the next tick is late. A sample is visible at a tick
+   * once its receipt is within or before the tick's interval, so a stamp taken this way is shown by
+   * the newest tick — revised for it — live and in a refill after a restart alike.
    */
   receiptTime(): number {
     const now = this.now();
-    return this.lastSeq < 0 ? now : Math.max(now, dueAt(this.clock, this.lastSeq) + 1);
+    if (this.lastSeq < 0) return now;
+    return Math.min(Math.max(now, dueAt(this.clock, this.lastSeq)), closeOf(this.clock, this.lastSeq));
   }
 
   /** The real instant from which the buffer is refilled at start: samples received since then (less the expiry) matter. */
@@ -106,9 +133,16 @@ export class TickSource {
     return this.lastSeq;
   }
 
+  /** Every new tick, once. Revisions are not repeated here: rollups and alerts see each tick once. */
   onTick(listener: TickListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** Every revision of the newest tick (see the class comment), before the next tick is produced. */
+  onRevision(listener: RevisionListener): () => void {
+    this.revisionListeners.add(listener);
+    return () => this.revisionListeners.delete(listener);
   }
 
   /**
@@ -121,9 +155,10 @@ export class TickSource {
     const firstSeq = seqAt(this.clock, this.now());
     let next = 0;
     for (let seq = firstSeq - this.buffer.capacity + 1; seq < firstSeq; seq++) {
-      const dueMs = dueAt(this.clock, seq);
+      // Everything received by the end of the tick's interval: what its last revision showed.
+      const closeMs = closeOf(this.clock, seq);
       const from = next;
-      while (next < stored.length && stored[next]!.receivedAtMs <= dueMs) next++;
+      while (next < stored.length && stored[next]!.receivedAtMs <= closeMs) next++;
       if (next > from) this.acceptMeasured(stored.slice(from, next));
       this.buffer.push(this.produce(seq));
     }
@@ -136,6 +171,8 @@ export class TickSource {
   stop(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
+    clearTimeout(this.revisionTimer);
+    this.revisionTimer = undefined;
   }
 
   /** The newest `count` ticks, oldest first. */
@@ -173,9 +210,13 @@ export class TickSource {
     return backfillMinutes(this.model, fromMinuteMs, toMinuteMs);
   }
 
-  private produce(seq: number): FullTick {
+  /**
+   * Tick `seq` from what is held now. `previous`: the version of the same tick already sent (a
+   * revision), whose simulated values are kept — an incident triggered since starts at the next tick.
+   */
+  private produce(seq: number, previous?: FullTick): FullTick {
     const instantMs = simulatedInstant(this.clock, seq);
-    const realMs = dueAt(this.clock, seq);
+    const realMs = closeOf(this.clock, seq);
     const limits = this.measuredLimits;
     let simulated: number[] | undefined;
     const values: (number | null)[] = new Array<number | null>(SERIES_COUNT);
@@ -184,9 +225,12 @@ export class TickSource {
       const reading = this.measured[index]!.readAt(realMs, limits);
       provenance[index] = reading.provenance;
       if (reading.provenance === "simulated") {
-        // The model computes all 21 at once; only when some series needs it.
-        simulated ??= this.model.valuesAt(instantMs, this.manualIncidents);
-        values[index] = simulated[index]!;
+        if (previous?.provenance[index] === "simulated") values[index] = previous.values[index]!;
+        else {
+          // The model computes all 21 at once; only when some series needs it.
+          simulated ??= this.model.valuesAt(instantMs, this.manualIncidents);
+          values[index] = simulated[index]!;
+        }
       } else values[index] = reading.connections;
     }
     return { seq, instantMs, values, provenance, codes: encodeProvenance(provenance) };
@@ -197,7 +241,36 @@ export class TickSource {
     this.timer = setTimeout(() => this.advance(), delay);
   }
 
+  private scheduleRevision(): void {
+    if (this.revisionTimer) return;
+    const delay = Math.max(REVISION_COALESCE_MS, this.lastRevisionAtMs + REVISION_GAP_MS - this.now());
+    this.revisionTimer = setTimeout(() => this.revise(), delay);
+  }
+
+  /** Re-produces the newest tick with the samples accepted since it was sent, and sends it if any shows. */
+  private revise(): void {
+    clearTimeout(this.revisionTimer);
+    this.revisionTimer = undefined;
+    const current = this.buffer.last();
+    if (!current || current.seq !== this.lastSeq) return;
+    const revised = this.produce(current.seq, current);
+    if (revised.codes === current.codes && revised.values.every((value, index) => value === current.values[index])) return;
+    this.lastRevisionAtMs = this.now();
+    this.buffer.replaceLast(revised);
+    metrics.tickRevisions.inc();
+    for (const listener of this.revisionListeners) {
+      try {
+        listener(revised, current);
+      } catch (error) {
+        log.error("tick revision listener failed", { error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+      }
+    }
+  }
+
   private advance(): void {
+    // Samples stamped inside the newest tick's interval are sent in it before the next tick goes
+    // out, as a refill after a restart would show them.
+    if (this.revisionTimer) this.revise();
     const dueSeq = seqAt(this.clock, this.now());
     // After a stall, produce every missed tick so sequence numbers stay contiguous, but never
     // more than the buffer holds: older ones could not be resumed from anyway.
@@ -219,4 +292,9 @@ export class TickSource {
     }
     if (this.timer) this.schedule();
   }
+}
+
+/** The last real millisecond of tick `seq`'s interval: the instant its measured values are judged at. */
+function closeOf(clock: TickClock, seq: number): number {
+  return dueAt(clock, seq + 1) - 1;
 }
