@@ -103,13 +103,17 @@ function describeProvenance(tick: Tick, series: number): string {
 
 // Printed in full when it changes (the stream client hands every tick its provenance).
 let lastProvenance: string | undefined;
+// A tick with the sequence number just printed is a revision of it (a sample accepted since).
+let lastPrintedSeq: number | undefined;
 
 function printTick(tick: Tick, subscription: StreamSubscribed): void {
+  const revision = tick.s === lastPrintedSeq;
+  lastPrintedSeq = tick.s;
   if (args.json) {
     const key = (index: number) => `${subscription.series[index]!.operator}:${subscription.series[index]!.sector}`;
     const values = Object.fromEntries(subscription.series.map((_, index) => [key(index), tick.v[index]]));
     const provenance = Object.fromEntries(subscription.series.map((_, index) => [key(index), provenanceAt(tick.p, index)]));
-    process.stdout.write(`${JSON.stringify({ seq: tick.s, at: new Date(tick.t).toISOString(), provenance, values })}\n`);
+    process.stdout.write(`${JSON.stringify({ seq: tick.s, ...(revision ? { revision: true } : {}), at: new Date(tick.t).toISOString(), provenance, values })}\n`);
     return;
   }
   if (tick.p !== lastProvenance) {
@@ -123,7 +127,7 @@ function printTick(tick: Tick, subscription: StreamSubscribed): void {
   const { labels, groups } = describeColumns(subscription);
   const total = tick.v.reduce<number>((sum, value) => sum + (value ?? 0), 0);
   const columns = groups.map((group, index) => `${labels[index]} ${count.format(group.reduce<number>((sum, at) => sum + (tick.v[at] ?? 0), 0))}`);
-  process.stdout.write(`${time(tick.t)}  #${tick.s}  total ${count.format(total)}  │ ${columns.join("  ")}\n`);
+  process.stdout.write(`${time(tick.t)}  #${tick.s}${revision ? " revised" : ""}  total ${count.format(total)}  │ ${columns.join("  ")}\n`);
 }
 
 const filter = { operators: operators.slugs, sectors: sectors.slugs };

@@ -51,8 +51,8 @@ class ChartClient {
   /** Histories the hub holds, and which chart draws which: a history no chart draws is forgotten on both sides. */
   private readonly historyKeys = new Map<HistoryResponse, number>();
   private readonly chartHistory = new Map<number, number | null>();
-  /** Per stream, the last tick handed over and the first of its window (to tell an append from a new window). */
-  private readonly streams = new Map<string, { firstSeq: number; lastSeq: number; first: Tick }>();
+  /** Per stream, the last tick handed over and the first of its window (to tell an append from a new window, and a revised last tick). */
+  private readonly streams = new Map<string, { firstSeq: number; lastSeq: number; first: Tick; last: Tick }>();
 
   constructor() {
     this.inWorker = canDrawInWorker();
@@ -147,8 +147,9 @@ class ChartClient {
   }
 
   /**
-   * The stream's newest window as the page holds it: only ticks the hub has not seen are posted,
-   * the whole window when it is a new one (a new subscription, or a gap).
+   * The stream's newest window as the page holds it: only ticks the hub has not seen are posted
+   * (the last one it has again when that was revised: the hub replaces it), the whole window when
+   * it is a new one (a new subscription, or a gap).
    */
   feed(stream: string, ticks: readonly Tick[]): void {
     const first = ticks[0];
@@ -157,16 +158,18 @@ class ChartClient {
     const known = this.streams.get(stream);
     // A page feeds one stream at a time: a filter it comes back to is sent whole again.
     for (const key of this.streams.keys()) if (key !== stream) this.streams.delete(key);
-    if (known && last.s <= known.lastSeq && known.first === first) return;
+    if (known && last.s <= known.lastSeq && known.first === first && !(last.s === known.lastSeq && last !== known.last)) return;
     const continues = known && first.s <= known.lastSeq + 1 && last.s >= known.lastSeq && first.s >= known.firstSeq;
     if (continues) {
       let start = ticks.length;
       while (start > 0 && ticks[start - 1]!.s > known.lastSeq) start--;
+      // The tick the hub holds last, revised since (the window holds a new object for it).
+      if (start > 0 && ticks[start - 1]!.s === known.lastSeq && ticks[start - 1] !== known.last) start--;
       if (start < ticks.length) this.send({ type: "live-append", stream, ticks: ticks.slice(start) });
     } else {
       this.send({ type: "live-reset", stream, ticks: ticks.slice() });
     }
-    this.streams.set(stream, { firstSeq: known && continues ? known.firstSeq : first.s, lastSeq: last.s, first });
+    this.streams.set(stream, { firstSeq: known && continues ? known.firstSeq : first.s, lastSeq: last.s, first, last });
   }
 
   onPainted(listener: (message: Painted) => void): () => void {

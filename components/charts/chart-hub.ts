@@ -101,11 +101,13 @@ class HubChart {
   config: ChartConfig;
   private project: Projection;
   /** What is drawn, to tell a rebuild from an append. */
-  private drawn = { configVersion: -1, historyKey: null as number | null, stream: null as string | null, streamVersion: -1, lastSeq: -Infinity };
+  private drawn = { configVersion: -1, historyKey: null as number | null, stream: null as string | null, streamVersion: -1, lastSeq: -Infinity, lastTick: null as Tick | null };
   private configVersion = 0;
   private bucket = -Infinity;
   private sums: number[] = [];
   private counts: number[] = [];
+  /** Per line, the y the newest frame added to the current bucket (null: none): taken out again when that tick is revised. */
+  private lastAdded: (number | null)[] = [];
   private lastTooltip = "";
 
   constructor(
@@ -262,6 +264,7 @@ class HubChart {
       // Stacked areas are summed here, once per point, rather than by Chart.js's stacking, which
       // walks every dataset for every point on every update.
       let below = 0;
+      this.lastAdded = specs.map(() => null);
       lineIds.forEach((id, index) => {
         const points = targets[index];
         if (id === null || !points) return;
@@ -269,6 +272,7 @@ class HubChart {
         if (y !== null && y !== undefined) {
           this.sums[index]! += y;
           this.counts[index]!++;
+          this.lastAdded[index] = y;
         }
         const mean = this.counts[index] ? this.sums[index]! / this.counts[index]! : null;
         const point: Point = stacked ? { x: bucket, y: mean === null ? null : (below += mean), v: mean } : { x: bucket, y: mean };
@@ -289,11 +293,24 @@ class HubChart {
       for (const frame of history) if (frame.t < firstLive && inRange(frame.t)) pushFrame(frame.values, frame.t, frame.spanMs);
       for (const tick of live ?? []) if (inRange(tick.t)) pushFrame(tick.v, tick.t);
       state.lastSeq = live?.at(-1)?.s ?? -Infinity;
+      state.lastTick = live?.at(-1) ?? null;
     } else if (live && !range) {
       let first = live.length;
       while (first > 0 && live[first - 1]!.s > state.lastSeq) first--;
+      const held = live[first - 1];
+      if (held && held.s === state.lastSeq && held !== state.lastTick) {
+        // The newest tick drawn was revised: its frame leaves the bucket and the revised one joins
+        // it (the same bucket, so the last point is replaced rather than a new one added).
+        this.lastAdded.forEach((y, index) => {
+          if (y === null) return;
+          this.sums[index]! -= y;
+          this.counts[index]!--;
+        });
+        first--;
+      }
       for (let index = first; index < live.length; index++) pushFrame(live[index]!.v, live[index]!.t);
       state.lastSeq = live.at(-1)?.s ?? state.lastSeq;
+      state.lastTick = live.at(-1) ?? state.lastTick;
     }
     Object.assign(state, { configVersion: this.configVersion, historyKey: config.historyKey, stream: config.stream, streamVersion: stream?.version ?? -1 });
 
@@ -441,8 +458,11 @@ export class ChartHub {
           this.streams.set(message.stream, { ticks: message.ticks, version: 1, updatedAt: Date.now() });
         } else {
           stream.updatedAt = Date.now();
-          const last = stream.ticks.at(-1)?.s ?? -Infinity;
-          for (const tick of message.ticks) if (tick.s > last) stream.ticks.push(tick);
+          for (const tick of message.ticks) {
+            const last = stream.ticks.at(-1)?.s ?? -Infinity;
+            if (tick.s > last) stream.ticks.push(tick);
+            else if (tick.s === last) stream.ticks[stream.ticks.length - 1] = tick; // a revision
+          }
           const oldest = (stream.ticks.at(-1)?.t ?? 0) - LIVE_KEEP_MS;
           let drop = 0;
           while (drop < stream.ticks.length && stream.ticks[drop]!.t < oldest) drop++;

@@ -87,6 +87,7 @@ export type ToHub =
   | { type: "forget-history"; key: number }
   /** A fresh window for a stream (a new subscription, or the first ticks seen). */
   | { type: "live-reset"; stream: string; ticks: Tick[] }
+  /** Ticks after the last one sent; the first may have that one's `s`: a revision, which replaces it. */
   | { type: "live-append"; stream: string; ticks: Tick[] }
   | { type: "png"; id: number; request: number; labels: PngLabels };
 

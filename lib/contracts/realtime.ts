@@ -16,7 +16,11 @@ export const subscribeRequestSchema = z
   .object({
     /** What the client asks to see. */
     filter: seriesFilterSchema,
-    /** The last sequence number this client holds; the server then sends only what came after. */
+    /**
+     * The server sends only the ticks after this sequence number. The product's client sends the one
+     * before its last tick, so that the answer repeats that last tick as it stands now (it may have
+     * been revised while the client was away).
+     */
     since: z.number().int().nonnegative().optional(),
     /** How many recent ticks the snapshot should carry (default 300). */
     snapshotTicks: z.number().int().min(0).max(MAX_SNAPSHOT_TICKS).optional(),
@@ -52,6 +56,10 @@ export const provenanceCodesSchema = z.string().max(64).regex(/^[mhsn]*$/, "expe
  * tick of every subscription answer and on every tick where it differs from the tick before;
  * a tick without `p` has its predecessor's. Short keys: this is the one message sent every
  * second to every screen.
+ *
+ * A **revision**: a `stream:tick` whose `s` equals that of the last tick sent is the same tick
+ * again, with measured samples accepted after it went out (docs/PROTOCOL.md#revisions). It replaces
+ * that tick; it always carries `p`; only the rooms whose series it changes get it.
  */
 export const tickSchema = z.object({ s: z.number().int(), t: z.number(), v: z.array(z.number().nullable()), p: provenanceCodesSchema.optional() });
 export type Tick = z.infer<typeof tickSchema>;
@@ -75,7 +83,8 @@ export function withProvenance(ticks: readonly Tick[], carried?: string): Tick[]
 export const streamSubscribedSchema = z.object({
   /**
    * "snapshot": `ticks` is the recent window and replaces whatever the client held.
-   * "resume": `ticks` are exactly the ones after `since`, to append.
+   * "resume": `ticks` are exactly the ones after `since`, to append (a first one with the `s` of
+   * the client's last tick replaces it, like a revision).
    */
   mode: z.enum(["snapshot", "resume"]),
   filter: seriesFilterSchema,

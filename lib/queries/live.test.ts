@@ -20,6 +20,18 @@ describe("the live window", () => {
     expect(appended.ticks.at(-1)!.s).toBe(LIVE_CAPACITY + 1);
   });
 
+  it("replaces the newest tick with a revision of it (same s), also one batched with the ticks after it", () => {
+    const held = window([1, 2, 3]);
+    const revised: Tick = { s: 3, t: 3000, v: [33], p: "m" };
+    const once = appendTicks(held, [revised]);
+    expect(once.ticks.map((entry) => entry.v[0])).toEqual([1, 2, 33]);
+    expect(once.ticks.at(-1)).toBe(revised);
+    expect(held.ticks.at(-1)!.v[0]).toBe(3); // the cached window is never changed in place
+    // A batch: tick 4, then a revision of 4, then 5; an older repeat is dropped.
+    const batch = appendTicks(held, [tick(2), tick(4), { s: 4, t: 4000, v: [44] }, tick(5)]);
+    expect(batch.ticks.map((entry) => [entry.s, entry.v[0]])).toEqual([[1, 1], [2, 2], [3, 3], [4, 44], [5, 5]]);
+  });
+
   it("merges two windows of a filter into every tick of both, once, in order", () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 50 }), fc.integer({ min: 0, max: 50 }), fc.integer({ min: 0, max: 50 }), fc.integer({ min: 0, max: 50 }), (a, b, c, d) => {

@@ -50,11 +50,20 @@ export function mergeLiveWindows(previous: LiveWindow | undefined, next: LiveWin
   return { ...next, ticks };
 }
 
-/** Appends ticks newer than what the window holds and keeps only the newest LIVE_CAPACITY. */
+/**
+ * Appends ticks newer than what the window holds, puts a tick with the newest one's `s` (a
+ * revision) in its place, and keeps only the newest LIVE_CAPACITY.
+ */
 export function appendTicks(window: LiveWindow, ticks: readonly Tick[]): LiveWindow {
-  const last = window.ticks.at(-1)?.s ?? -Infinity;
-  const fresh = ticks.filter((tick) => tick.s > last);
-  if (fresh.length === 0) return window;
-  const combined = window.ticks.concat(fresh);
+  let combined: Tick[] | undefined;
+  for (const tick of ticks) {
+    const held = combined ?? window.ticks;
+    const last = held.at(-1)?.s ?? -Infinity;
+    if (tick.s < last) continue;
+    combined ??= window.ticks.slice();
+    if (tick.s === last) combined[combined.length - 1] = tick;
+    else combined.push(tick);
+  }
+  if (!combined) return window;
   return { ...window, mode: "resume", ticks: combined.length > LIVE_CAPACITY ? combined.slice(-LIVE_CAPACITY) : combined };
 }

@@ -22,7 +22,10 @@ export type StreamStatus = "connecting" | "live" | "reconnecting";
 export interface StreamHandlers {
   /** A fresh window of ticks that replaces whatever was shown. */
   onSnapshot?(subscription: StreamSubscribed): void;
-  /** New ticks to append, in order, without holes or repeats. */
+  /**
+   * New ticks to append, in order, without holes. The first may carry the sequence number of the
+   * last tick handed on: a revision of it (samples accepted after it was sent), which replaces it.
+   */
   onTicks?(ticks: Tick[], subscription: StreamSubscribed): void;
   onStatus?(status: StreamStatus): void;
   onAlert?(change: "raised" | "updated" | "resolved", alert: Alert): void;
@@ -49,14 +52,17 @@ export interface StreamClientOptions {
 
 /**
  * The one client of the live stream, for the browser and for `npm run watch`. It subscribes on
- * every (re)connect, resumes from the last sequence number it holds so a reconnect or server
- * restart leaves no hole, drops repeats, and asks again when it notices a gap.
+ * every (re)connect, resumes from the tick before the last one it holds so a reconnect or server
+ * restart leaves no hole (and the last tick comes again, as revised meanwhile), hands on a revision
+ * of its last tick, drops older repeats, and asks again when it notices a gap.
  */
 export class StreamClient {
   private readonly socket: Socket<ServerToClientEvents, ClientToServerEvents>;
   private filter: SeriesFilter;
   private subscription: StreamSubscribed | undefined;
   private lastSeq: number | undefined;
+  /** The last tick handed on (with `p`): a resume repeats it, unchanged unless it was revised. */
+  private lastTick: Tick | undefined;
   /** The `p` of the last tick held: what a tick without one inherits. */
   private lastCodes: string | undefined;
   /** True from sending a subscription until its answer: ticks in flight belong to the old one. */
@@ -125,6 +131,7 @@ export class StreamClient {
   setFilter(filter: SeriesFilter): void {
     this.filter = filter;
     this.lastSeq = undefined;
+    this.lastTick = undefined;
     if (this.socket.connected) this.subscribe(false);
   }
 
@@ -144,7 +151,9 @@ export class StreamClient {
   private subscribe(resume: boolean): void {
     clearTimeout(this.retryTimer);
     this.awaitingAnswer = true;
-    const since = resume ? this.lastSeq : undefined;
+    // From the tick before the last one held: the answer starts with that last tick as the server
+    // holds it now, which a revision sent while this client was away or lagging may have changed.
+    const since = resume && this.lastSeq !== undefined ? Math.max(0, this.lastSeq - 1) : undefined;
     const request = ++this.requests;
     this.socket.emit(
       "stream:subscribe",
@@ -170,8 +179,9 @@ export class StreamClient {
     const subscription = { ...response.data, ticks: withProvenance(response.data.ticks, this.lastCodes) };
     this.subscription = subscription;
     if (subscription.mode === "snapshot") {
-      this.lastSeq = subscription.ticks.at(-1)?.s ?? this.lastSeq;
-      this.lastCodes = subscription.ticks.at(-1)?.p ?? this.lastCodes;
+      this.lastTick = subscription.ticks.at(-1) ?? this.lastTick;
+      this.lastSeq = this.lastTick?.s;
+      this.lastCodes = this.lastTick?.p ?? this.lastCodes;
       this.options.handlers.onSnapshot?.(subscription);
     } else {
       this.append(subscription.ticks);
@@ -190,10 +200,17 @@ export class StreamClient {
   }
 
   private append(ticks: Tick[]): void {
-    const fresh = this.lastSeq === undefined ? ticks : ticks.filter((tick) => tick.s > this.lastSeq!);
+    const last = this.lastTick;
+    // A tick with the last one's `s` revises it; one identical to it (a resume's first) is no news.
+    const fresh = last === undefined ? ticks : ticks.filter((tick) => tick.s > last.s || (tick.s === last.s && !sameTick(tick, last)));
     if (fresh.length === 0 || !this.subscription) return;
-    this.lastSeq = fresh[fresh.length - 1]!.s;
-    this.lastCodes = fresh[fresh.length - 1]!.p ?? this.lastCodes;
+    this.lastTick = fresh[fresh.length - 1]!;
+    this.lastSeq = this.lastTick.s;
+    this.lastCodes = this.lastTick.p ?? this.lastCodes;
     this.options.handlers.onTicks?.(fresh, this.subscription);
   }
+}
+
+function sameTick(a: Tick, b: Tick): boolean {
+  return a.p === b.p && a.v.length === b.v.length && a.v.every((value, index) => value === b.v[index]);
 }

@@ -286,6 +286,11 @@ function projectTick(indexes: readonly number[], tick: FullTick, previous: FullT
   return projected;
 }
 
+/** Whether a revision changes anything a room with these series shows. */
+function revisionShows(indexes: readonly number[], revised: FullTick, replaced: FullTick): boolean {
+  return indexes.some((index) => revised.values[index] !== replaced.values[index] || revised.codes[index] !== replaced.codes[index]);
+}
+
 /** Ticks for one answer: `p` on the first and wherever it changes. */
 function projectTicks(indexes: readonly number[], ticks: readonly FullTick[]): Tick[] {
   return ticks.map((tick, index) => projectTick(indexes, tick, index === 0 ? undefined : ticks[index - 1]));
@@ -400,6 +405,15 @@ export function attachStreamServer(io: StreamIo, source: TickSource, info: Serve
       audience(name).emit("stream:tick", projectTick(room.indexes, tick, previousTick));
     }
     previousTick = tick;
+  });
+  // A revision (the newest tick again, same `s`: tick-source.ts) goes only to the rooms whose series
+  // it changed, always with `p`, since it replaces a tick whose provenance may differ. The next tick
+  // is projected against it: rooms it skipped hold a tick that looks the same to them.
+  const unsubscribeRevisions = source.onRevision((revised, replaced) => {
+    for (const [name, room] of rooms) {
+      if (revisionShows(room.indexes, revised, replaced)) audience(name).emit("stream:tick", projectTick(room.indexes, revised, undefined));
+    }
+    if (previousTick?.seq === revised.seq) previousTick = revised;
   });
 
   const refuse = (socket: StreamSocket, code: ClientErrorCode, message: string, ack?: unknown) => {
@@ -543,6 +557,7 @@ export function attachStreamServer(io: StreamIo, source: TickSource, info: Serve
     activeRooms: () => [...rooms.keys()].filter((name) => io.sockets.adapter.rooms.get(name)?.size).length,
     close: () => {
       unsubscribeTicks();
+      unsubscribeRevisions();
       warnings.close();
     },
   };
