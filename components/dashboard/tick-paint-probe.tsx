@@ -36,7 +36,8 @@ export function TickPaintProbe() {
   useEffect(() => {
     const bench = benchHooks();
     if (!bench?.tickPainted || !latest) return;
-    pending.current.set(latest.s, { t: latest.t });
+    // A revision of the tick (same s, a new object) starts its entry again.
+    pending.current.set(latest.s, { t: latest.t, values: latest.v });
     afterPaint(() => {
       const entry = pending.current.get(latest.s);
       if (entry) entry.pageAt = Date.now();
@@ -47,7 +48,7 @@ export function TickPaintProbe() {
   return null;
 }
 
-type Pending = Map<number, { t: number; pageAt?: number; chartsAt?: number }>;
+type Pending = Map<number, { t: number; values: readonly (number | null)[]; pageAt?: number; chartsAt?: number }>;
 
 /** Reports every tick both sides have painted. */
 function settle(pending: Pending) {
@@ -55,7 +56,7 @@ function settle(pending: Pending) {
   for (const [seq, entry] of pending) {
     if (entry.pageAt === undefined || entry.chartsAt === undefined) continue;
     pending.delete(seq);
-    bench?.tickPainted?.(seq, entry.t, Math.max(entry.pageAt, entry.chartsAt));
+    bench?.tickPainted?.(seq, entry.t, Math.max(entry.pageAt, entry.chartsAt), entry.values);
   }
   // Bounded: ticks never confirmed (a filter change in between) do not pile up.
   if (pending.size > 100) pending.clear();

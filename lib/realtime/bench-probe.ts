@@ -4,8 +4,11 @@
  * wall screen's memory does not grow.
  */
 export interface PulseBenchHooks {
-  /** A tick's values are on every chart: `paintedAtMs` is the browser clock after the paint. */
-  tickPainted?(seq: number, tickInstantMs: number, paintedAtMs: number): void;
+  /**
+   * A tick's values are on every chart: `paintedAtMs` is the browser clock after the paint. A
+   * revised tick (same `seq`) is reported again once painted; `values` tells the versions apart.
+   */
+  tickPainted?(seq: number, tickInstantMs: number, paintedAtMs: number, values: readonly (number | null)[]): void;
   /** A chart redrew all its data (a new filter or window): how many points and how long, paint included. */
   chartRebuilt?(info: { label: string; points: number; ms: number }): void;
 }
