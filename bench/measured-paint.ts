@@ -133,10 +133,12 @@ async function main(): Promise<void> {
       // A random moment in the tick interval, and a value the simulator never shows (it runs in millions).
       await sleep(Math.random() * TICK_MS);
       const connections = 1_000 + round;
-      // Stamped as the ingest pipeline stamps it (server/ingest/pipeline.ts).
-      const sample: StoredSample = { operator: "china-mobile", sector: "energy", connections, atMs: Date.now(), receivedAtMs: getRealtime()!.receiptTime(), source: "http" };
+      // Stamped, stored and handed over as the ingest pipeline does (server/ingest/pipeline.ts).
+      const receipt = getRealtime()!.openReceipt();
+      const sample: StoredSample = { operator: "china-mobile", sector: "energy", connections, atMs: Date.now(), receivedAtMs: receipt.receivedAtMs, source: "http" };
       const { stored } = await storeSamples([sample]);
       getRealtime()!.acceptMeasured(stored);
+      receipt.close();
       const acceptedAtMs = Date.now();
       const deadline = Date.now() + TICK_MS * 3 + 5_000;
       let painted: PaintRecord | undefined;

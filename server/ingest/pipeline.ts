@@ -40,13 +40,21 @@ export async function ingestSamples(
   source: SampleSource,
 ): Promise<IngestOutcome> {
   // The receipt is real time, taken from the stream so that it falls inside the newest tick's
-  // interval: the stream revises that tick to show the sample, and a restart's refill shows it
-  // from the same tick.
-  const receivedAtMs = getRealtime()?.receiptTime() ?? Date.now();
+  // interval: the stream revises that tick to show the samples, and a restart's refill shows them
+  // from the same tick. It stays open until they are handed over, so the next tick waits (briefly)
+  // for a commit that straddles it rather than leave them out of the tick their stamp names.
+  const realtime = getRealtime();
+  const receipt = realtime?.openReceipt();
+  const receivedAtMs = receipt?.receivedAtMs ?? Date.now();
   const samples: StoredSample[] = batch.samples.map((sample) => ({ ...sample, receivedAtMs, source }));
-  const result = await storeSamples(samples);
-  // After the commit, never before: the stream must not show what a crash could still lose.
-  if (result.stored.length > 0) getRealtime()?.acceptMeasured(result.stored);
+  let result: Awaited<ReturnType<typeof storeSamples>>;
+  try {
+    result = await storeSamples(samples);
+    // After the commit, never before: the stream must not show what a crash could still lose.
+    if (result.stored.length > 0) realtime?.acceptMeasured(result.stored);
+  } finally {
+    receipt?.close();
+  }
   const outcome = { stored: result.stored, duplicates: batch.duplicates + result.duplicates };
   const refused = typeof batch.refused === "number" ? batch.refused : batch.refused.length;
   metrics.ingestSamples.inc({ source, outcome: "accepted" }, outcome.stored.length);

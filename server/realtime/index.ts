@@ -310,7 +310,7 @@ function startRealtime(io: StreamIo, config: RealtimeConfig, buildId: string, db
     connectedDisplays: fleet.connected,
     sockets: createSocketSessions(io, { scopeDisplays: config.PULSE_AUTH === "on" }),
     acceptMeasured: (samples) => source.acceptMeasured(samples),
-    receiptTime: () => source.receiptTime(),
+    openReceipt: () => source.openReceipt(),
   };
   registerRealtime(handle);
   log.info("live stream started", { tickMs: config.SIM_TICK_MS, speed: config.SIM_SPEED });

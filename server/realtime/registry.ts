@@ -5,6 +5,7 @@ import type { StoredSample } from "@/lib/contracts/ingest";
 import type { ServerInfo, StreamSubscribed } from "@/lib/contracts/realtime";
 import { HttpError } from "@/lib/http/respond";
 import type { SocketSessions } from "./socket-sessions";
+import type { Receipt } from "./tick-source";
 
 /** What route handlers may ask of the running live stream. */
 export interface RealtimeHandle {
@@ -25,11 +26,14 @@ export interface RealtimeHandle {
   sockets: SocketSessions;
   /**
    * Hands the live stream samples that were just stored (durably, lib/db/samples.ts): their
-   * series turn measured from the next tick. Called by every ingest path after the commit.
+   * series show in a revision of the newest tick within milliseconds. Called by every ingest path after the commit.
    */
   acceptMeasured(samples: readonly StoredSample[]): void;
-  /** The receipt time (real ms) to store with samples about to be stored: see TickSource.receiptTime. */
-  receiptTime(): number;
+  /**
+   * The receipt time (real ms) to store with samples about to be stored; close the receipt once they
+   * are accepted or have failed (the next tick waits briefly for it): see TickSource.openReceipt.
+   */
+  openReceipt(): Receipt;
 }
 
 // Route handlers are loaded by Next in the same process as the custom server but from their

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { StoredSample } from "@/lib/contracts/ingest";
 import { ConnectionModel } from "@/lib/domain/simulator/model";
 import { seriesIndex } from "@/lib/domain/series";
-import { REVISION_COALESCE_MS, REVISION_GAP_MS, TickSource, type FullTick } from "./tick-source";
+import { RECEIPT_HOLD_MS, REVISION_COALESCE_MS, REVISION_GAP_MS, TickSource, type FullTick } from "./tick-source";
 
 /**
  * A restart must not change what a resuming screen gets: the ticks a fresh source refills from
@@ -148,6 +148,46 @@ describe("TickSource with measured samples", () => {
     running.stop();
     const ticks = sent.filter((entry) => entry.kind === "tick").map((entry) => entry.tick.seq);
     expect(ticks).toEqual(Array.from({ length: ticks.length }, (_, offset) => ticks[0]! + offset));
+  });
+
+  it("holds the next tick for samples still being stored under an open receipt, briefly, so the refill still agrees", () => {
+    const running = source();
+    const sent = record(running);
+    running.start();
+    vi.advanceTimersByTime(1_000);
+    const newest = running.currentSeq;
+    // Stamped 100 ms before the next tick is due; its commit takes 150 ms.
+    vi.advanceTimersByTime((newest + 1) * 1000 - 100 - Date.now());
+    const receipt = running.openReceipt();
+    vi.advanceTimersByTime(150);
+    expect(running.currentSeq).toBe(newest); // held: due 50 ms ago
+    const sample: StoredSample = { operator: "china-mobile", sector: "energy", connections: 2_468, atMs: receipt.receivedAtMs - 5, receivedAtMs: receipt.receivedAtMs, source: "http" };
+    running.acceptMeasured([sample]);
+    receipt.close();
+    // At once: the revision that shows it, then the next tick.
+    expect(sent.slice(-2).map((entry) => [entry.kind, entry.tick.seq, entry.tick.values[ENERGY]])).toEqual([
+      ["revision", newest, 2_468],
+      ["tick", newest + 1, 2_468],
+    ]);
+
+    // A receipt never closed (a commit that hangs) holds the next tick no longer than the limit.
+    vi.advanceTimersByTime(600);
+    running.openReceipt();
+    const dueMs = (running.currentSeq + 1) * 1000;
+    vi.advanceTimersByTime(dueMs - Date.now() + RECEIPT_HOLD_MS - 1);
+    expect(running.currentSeq).toBe(newest + 1);
+    vi.advanceTimersByTime(1);
+    expect(running.currentSeq).toBe(newest + 2);
+    vi.advanceTimersByTime(2_000);
+    const live = running.latest(6);
+    running.stop();
+    expect(sent.filter((entry) => entry.kind === "tick").map((entry) => entry.tick.seq).slice(-4)).toEqual([newest + 1, newest + 2, newest + 3, newest + 4]);
+
+    const restarted = source();
+    restarted.start([sample]);
+    vi.advanceTimersByTime(0);
+    expect(shown(restarted.latest(6))).toEqual(shown(live));
+    restarted.stop();
   });
 
   it("stamps a receipt inside the newest tick's interval, whatever the clock says", () => {

@@ -36,6 +36,14 @@ export type RevisionListener = (revised: FullTick, replaced: FullTick) => void;
  */
 export const REVISION_COALESCE_MS = 10;
 export const REVISION_GAP_MS = 50;
+/** The longest the next tick waits past its due time for samples still being stored (and at most half a tick). */
+export const RECEIPT_HOLD_MS = 250;
+
+/** Samples about to be stored: their stamp, and `close()` once they are accepted (or failed). */
+export interface Receipt {
+  receivedAtMs: number;
+  close(): void;
+}
 
 export interface TickSourceOptions {
   model: ConnectionModel;
@@ -77,6 +85,11 @@ export class TickSource {
   private readonly revisionListeners = new Set<RevisionListener>();
   private revisionTimer: NodeJS.Timeout | undefined;
   private lastRevisionAtMs = -Infinity;
+  /** Receipts open for the interval of tick `receiptsSeq` (the newest when they were opened). */
+  private receiptsOpen = 0;
+  private receiptsSeq = -1;
+  /** The next tick is due but waits for open receipts. */
+  private held = false;
   private markReady!: () => void;
   /** Resolves once the buffer is filled (start was called): answers wait for it rather than send an empty window. */
   readonly ready = new Promise<void>((resolve) => (this.markReady = resolve));
@@ -121,6 +134,35 @@ export class TickSource {
     const now = this.now();
     if (this.lastSeq < 0) return now;
     return Math.min(Math.max(now, dueAt(this.clock, this.lastSeq)), closeOf(this.clock, this.lastSeq));
+  }
+
+  /**
+   * A receipt for samples about to be stored (the ingest pipeline's): stamped as receiptTime says,
+   * and while it is open the next tick waits for it — at most RECEIPT_HOLD_MS (or half a tick) past
+   * its due time — so that a sample stamped inside the newest tick's interval but committed a few
+   * ms after the next was due is still sent in the tick its stamp names (revised), as a refill after
+   * a restart shows it, and not first in the next. Close it once the samples are accepted, or failed.
+   */
+  openReceipt(): Receipt {
+    const receivedAtMs = this.receiptTime();
+    const seq = this.lastSeq;
+    if (seq !== this.receiptsSeq) {
+      this.receiptsSeq = seq;
+      this.receiptsOpen = 0;
+    }
+    this.receiptsOpen++;
+    let open = true;
+    return {
+      receivedAtMs,
+      close: () => {
+        if (!open) return;
+        open = false;
+        // A receipt for an older tick's interval was let go by the hold's limit already.
+        if (this.receiptsSeq !== seq || --this.receiptsOpen > 0 || !this.held || !this.timer) return;
+        clearTimeout(this.timer);
+        this.advance();
+      },
+    };
   }
 
   /** The real instant from which the buffer is refilled at start: samples received since then (less the expiry) matter. */
@@ -268,6 +310,13 @@ export class TickSource {
   }
 
   private advance(): void {
+    const holdUntilMs = dueAt(this.clock, this.lastSeq + 1) + Math.min(RECEIPT_HOLD_MS, this.clock.tickMs / 2);
+    if (this.receiptsOpen > 0 && this.receiptsSeq === this.lastSeq && this.now() < holdUntilMs) {
+      this.held = true;
+      this.timer = setTimeout(() => this.advance(), holdUntilMs - this.now());
+      return;
+    }
+    this.held = false;
     // Samples stamped inside the newest tick's interval are sent in it before the next tick goes
     // out, as a refill after a restart would show them.
     if (this.revisionTimer) this.revise();

@@ -28,7 +28,7 @@ beforeAll(async () => {
   // Only the seam the ingest path calls: it must see each sample already committed.
   registerRealtime({
     currentInstant: () => Date.now(),
-    receiptTime: () => Date.now(),
+    openReceipt: () => ({ receivedAtMs: Date.now(), close: () => undefined }),
     acceptMeasured: (samples: readonly StoredSample[]) => void handedToStream.push([...samples]),
   } as unknown as RealtimeHandle);
 });

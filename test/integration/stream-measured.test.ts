@@ -8,7 +8,7 @@ import { storeSamples } from "@/lib/db/samples";
 import { findSamplesForRefill } from "@/lib/db/measured-refill";
 import { seriesIndex } from "@/lib/domain/series";
 import { StreamClient } from "@/lib/realtime/stream-client";
-import { getRealtime } from "@/server/realtime/registry";
+import { ingestSamples } from "@/server/ingest/pipeline";
 import type { RealtimeConfig } from "@/server/realtime";
 import { openSeededDatabase } from "../support/database";
 import { connectSocket, eventually, startStreamServer, type TestSocket, type TestStreamServer } from "../support/stream-server";
@@ -25,10 +25,9 @@ const sample = (operator: OperatorSlug, sector: SectorSlug, connections: number,
   source: "http",
 });
 
-/** What an ingest path does: store durably, then hand the stored samples to the live stream. */
+/** What every ingest path does (server/ingest/pipeline.ts): stamp, store durably, then hand the stored samples to the live stream. */
 async function ingest(...samples: StoredSample[]): Promise<void> {
-  const { stored } = await storeSamples(samples);
-  getRealtime()!.acceptMeasured(stored);
+  await ingestSamples({ samples, duplicates: 0, refused: 0 }, "http");
 }
 
 /** A screen watching every series through the product's stream client: ticks with their provenance in full. */
