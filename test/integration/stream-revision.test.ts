@@ -8,6 +8,7 @@ import type { RealtimeConfig } from "@/server/realtime";
 import { ingestSamples } from "@/server/ingest/pipeline";
 import type { FullTick } from "@/server/realtime/tick-source";
 import { openSeededDatabase } from "../support/database";
+import { startTcpProxy } from "../support/tcp-proxy";
 import { connectSocket, eventually, startStreamServer, type TestSocket, type TestStreamServer } from "../support/stream-server";
 
 const ENERGY = seriesIndex("china-mobile", "energy");
@@ -133,6 +134,40 @@ describe("tick revisions", () => {
     expect(resumed.length).toBe([...seen.keys()].filter((seq) => seq > since).length);
     expect(resumed.map(({ s, v, p }) => ({ s, v, p }))).toEqual(resumed.map((tick) => seen.get(tick.s)!).map(({ s, v, p }) => ({ s, v, p })));
     for (const seq of revisedSeqs) expect(resumed.find((tick) => tick.s === seq)!.p![ENERGY]).toBe("m");
+  });
+
+  it("brings a StreamClient the revision it missed while disconnected, when it resumes", async () => {
+    const running = await start({ SIM_TICK_MS: 1000 });
+    const proxy = await startTcpProxy({ host: "127.0.0.1", port: running.port });
+    try {
+      const ticks: Tick[] = [];
+      const client = new StreamClient({
+        url: `http://127.0.0.1:${proxy.port}`,
+        filter: { operators: ["china-mobile"], sectors: [] },
+        snapshotTicks: 1,
+        // The server answers for its own host and port only (the Host allow-list).
+        socketOptions: { transports: ["websocket"], forceNew: true, extraHeaders: { host: `127.0.0.1:${running.port}` } },
+        handlers: { onSnapshot: (subscription) => ticks.push(...subscription.ticks), onTicks: (fresh) => ticks.push(...fresh) },
+      });
+      clients.push(client);
+      await eventually("live", () => client.status === "live" && ticks.length > 0);
+
+      // Cut off, a sample revises the newest tick meanwhile, then the network comes back.
+      await proxy.cut();
+      await eventually("the client notices", () => client.status === "reconnecting");
+      const revised = new Promise<number>((resolve) => running.realtime.source.onRevision((tick) => resolve(tick.seq)));
+      await ingest("china-mobile", "energy", 8_642);
+      const seq = await revised;
+      await proxy.restore();
+
+      // The resume repeats that tick as revised, and the client puts it in place of the one it held.
+      const shown = await eventually("the revised tick", () => ticks.find((tick) => tick.s === seq && tick.v[0] === 8_642));
+      expect(shown.p).toBe("mssssss");
+      await eventually("a tick after it", () => ticks.find((tick) => tick.s === seq + 1));
+      expect(ticks.filter((tick) => tick.s === seq + 1)).toHaveLength(1);
+    } finally {
+      await proxy.close();
+    }
   });
 
   it("counts each tick once in the per-minute rollups, however often it was revised", async () => {
