@@ -147,8 +147,9 @@ async function main(): Promise<void> {
         const tick = firstTickOf.get(connections);
         if (!tick) continue;
         const records = await page.evaluate(() => window.__pulsePainted ?? []);
-        // The version of the tick with the sample in it (a revision is painted under the same seq).
-        painted = records.find((record) => record.seq === tick.seq && record.energy === connections);
+        // The first paint showing the sample: its tick's revised version (painted under the same seq),
+        // or a later tick when one frame took both the revision and the next tick.
+        painted = records.find((record) => record.seq >= tick.seq && record.energy === connections);
       }
       const tick = firstTickOf.get(connections);
       if (!painted || !tick) {
