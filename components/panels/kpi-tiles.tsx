@@ -90,8 +90,9 @@ function KpiTile({ tile, series, codes, hour, current }: { tile: Tile; series: r
         {tile.color ? <span aria-hidden className="h-2.5 w-2.5 rounded-full" style={{ background: tile.color }} /> : null}
         {tile.label}
       </div>
-      {/* Smaller figures on a phone, where two tiles share 390 px: "45,123,456" must fit its tile. */}
-      <div ref={value} data-kpi-value className="mt-1 text-[1.2em] font-semibold leading-tight tabular-nums sm:text-[1.75em]">
+      {/* Smaller figures on a phone, where two tiles share 390 px: "45,123,456" must fit its tile.
+          Contained, with tabular figures: a new number lays out and repaints this box only. */}
+      <div ref={value} data-kpi-value className="mt-1 text-[1.2em] font-semibold leading-tight tabular-nums [contain:layout_paint] sm:text-[1.75em]">
         {initial.value}
       </div>
       {provenance === "simulated" ? null : (

@@ -51,6 +51,7 @@ function MatrixCell({ operator, sector, index, provenance, provenanceTitle, curr
   const look = cellLook(current, index, view.lang, messages.provenance.none, provenanceTitle);
   const mark = SERIES_MARK[provenance];
   // No value: no colour on the scale (the custom properties are unset), so "no data" never reads as "very few".
+  // Contained: a new figure or colour lays out and repaints this cell only.
   const colours = look.background && look.ink ? ({ "--cell-bg": look.background, "--cell-ink": look.ink } as CSSProperties) : undefined;
   return (
     <td
@@ -59,7 +60,7 @@ function MatrixCell({ operator, sector, index, provenance, provenanceTitle, curr
       data-series={`${operator}/${sector}`}
       data-provenance={provenance}
       title={look.title}
-      className={`truncate rounded bg-(--cell-bg) px-1 py-2 text-right font-semibold tabular-nums text-(color:--cell-ink) ${provenance === "stale" ? "opacity-60 outline-2 outline-dashed outline-warn" : ""}`}
+      className={`truncate rounded bg-(--cell-bg) px-1 py-2 text-right font-semibold tabular-nums text-(color:--cell-ink) [contain:layout_paint] ${provenance === "stale" ? "opacity-60 outline-2 outline-dashed outline-warn" : ""}`}
       style={colours}
     >
       {mark.symbol ? (

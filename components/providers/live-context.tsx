@@ -33,27 +33,48 @@ const WALL_MIN_UPDATE_MS = 900;
 
 /**
  * The page's one clock, ticking every second while anything listens: the stale check, every
- * "updated 3 s ago" and the wall's clock move together in one timer (so in one frame). 0 until
- * the first listener (and during server rendering), so nothing time-dependent mismatches on hydration.
+ * "updated 3 s ago" and the wall's clock move together in one timer. While ticks come about once
+ * a second, the clock moves with them (in the tick's frame) instead of a frame of its own, and its
+ * timer only takes over when they stop. 0 until the first listener (and during server rendering),
+ * so nothing time-dependent mismatches on hydration.
  */
+const CLOCK_MS = 1000;
+/** A tick this long after the clock's last second moves it on; the timer waits a little longer for one. */
+const CLOCK_BY_TICK_MS = 900;
+const CLOCK_WAITS_FOR_TICK_MS = 1250;
 let clockNow = 0;
-let clockTimer: ReturnType<typeof setInterval> | undefined;
+let clockTimer: ReturnType<typeof setTimeout> | undefined;
+let stopFollowingTicks: (() => void) | undefined;
+let lastTickSeen = 0;
 const clockListeners = new Set<() => void>();
+
+function clockTick(nextInMs: number): void {
+  clockNow = Date.now();
+  clearTimeout(clockTimer);
+  clockTimer = setTimeout(() => clockTick(CLOCK_MS), nextInMs);
+  for (const each of clockListeners) each();
+}
 
 export function subscribeClock(listener: () => void): () => void {
   if (clockListeners.size === 0) {
     clockNow = Date.now();
-    clockTimer = setInterval(() => {
-      clockNow = Date.now();
-      for (const each of clockListeners) each();
-    }, 1000);
+    clockTimer = setTimeout(() => clockTick(CLOCK_MS), CLOCK_MS);
+    lastTickSeen = getStreamState().lastTickAt;
+    stopFollowingTicks = subscribeStreamState(() => {
+      const { lastTickAt } = getStreamState();
+      if (lastTickAt === lastTickSeen) return;
+      lastTickSeen = lastTickAt;
+      if (Date.now() - clockNow >= CLOCK_BY_TICK_MS) clockTick(CLOCK_WAITS_FOR_TICK_MS);
+    });
   }
   clockListeners.add(listener);
   return () => {
     clockListeners.delete(listener);
     if (clockListeners.size === 0) {
-      clearInterval(clockTimer);
+      clearTimeout(clockTimer);
       clockTimer = undefined;
+      stopFollowingTicks?.();
+      stopFollowingTicks = undefined;
     }
   };
 }
