@@ -39,32 +39,39 @@ const WALL_MIN_UPDATE_MS = 900;
  * so nothing time-dependent mismatches on hydration.
  */
 const CLOCK_MS = 1000;
-/** A tick this long after the clock's last second moves it on; the timer waits a little longer for one. */
+/**
+ * While the clock follows the ticks, a tick this long after its last second moves it on (so fast
+ * ticks move it about once a second), and its timer waits a little longer than a second for one.
+ * Moved by its timer, it follows the next tick whenever that comes: that puts it in step.
+ */
 const CLOCK_BY_TICK_MS = 900;
 const CLOCK_WAITS_FOR_TICK_MS = 1250;
 let clockNow = 0;
+let clockFollowsTicks = false;
 let clockTimer: ReturnType<typeof setTimeout> | undefined;
 let stopFollowingTicks: (() => void) | undefined;
 let lastTickSeen = 0;
 const clockListeners = new Set<() => void>();
 
-function clockTick(nextInMs: number): void {
+function clockTick(byTick: boolean): void {
   clockNow = Date.now();
+  clockFollowsTicks = byTick;
   clearTimeout(clockTimer);
-  clockTimer = setTimeout(() => clockTick(CLOCK_MS), nextInMs);
+  clockTimer = setTimeout(() => clockTick(false), byTick ? CLOCK_WAITS_FOR_TICK_MS : CLOCK_MS);
   for (const each of clockListeners) each();
 }
 
 export function subscribeClock(listener: () => void): () => void {
   if (clockListeners.size === 0) {
     clockNow = Date.now();
-    clockTimer = setTimeout(() => clockTick(CLOCK_MS), CLOCK_MS);
+    clockFollowsTicks = false;
+    clockTimer = setTimeout(() => clockTick(false), CLOCK_MS);
     lastTickSeen = getStreamState().lastTickAt;
     stopFollowingTicks = subscribeStreamState(() => {
       const { lastTickAt } = getStreamState();
       if (lastTickAt === lastTickSeen) return;
       lastTickSeen = lastTickAt;
-      if (Date.now() - clockNow >= CLOCK_BY_TICK_MS) clockTick(CLOCK_WAITS_FOR_TICK_MS);
+      if (!clockFollowsTicks || Date.now() - clockNow >= CLOCK_BY_TICK_MS) clockTick(true);
     });
   }
   clockListeners.add(listener);
