@@ -1,18 +1,78 @@
 "use client";
 
+import { useRef, type CSSProperties } from "react";
 import { formatCount, formatCountCell } from "@/lib/domain/format";
 import { OPERATOR_COLORS, SECTOR_COLORS, viridis } from "@/lib/domain/palette";
 import { groupByOperator, groupBySector } from "@/lib/domain/aggregate";
 import { provenanceAt } from "@/lib/contracts/realtime";
 import { SERIES_PROVENANCES, type SeriesProvenance } from "@/lib/contracts/ingest";
+import type { Language } from "@/lib/contracts/view";
 import { SERIES_MARK } from "@/components/ui/provenance-badge";
 import { operatorName, sectorName } from "@/lib/i18n/names";
 import { LiveProvenanceBadge } from "./simulated-badge";
 import { Panel } from "@/components/ui/panel";
 import { PanelAge } from "./panel-age";
-import { useStale } from "@/components/providers/live-context";
+import type { LiveWindow } from "@/lib/queries/live";
+import { useLiveShape, useLiveWriter, useStale } from "@/components/providers/live-context";
 import { useView } from "@/components/providers/view-context";
-import { useViewLive } from "./use-view-data";
+import { setAttribute, setStyleProperty, setText } from "./live-text";
+
+/** What a cell shows for the newest tick: its figure, its tooltip and its colour on the scale. */
+function cellLook(window: LiveWindow | undefined, index: number, lang: Language, noData: string, provenanceTitle: string) {
+  const values = window?.ticks.at(-1)?.v ?? [];
+  const value = index >= 0 ? values[index] : undefined;
+  const known = value !== undefined && value !== null;
+  // A square-root scale, so the small sectors are not all the same dark colour beside energy.
+  const max = Math.sqrt(Math.max(1, ...values.map((each) => each ?? 0)));
+  const colour = known ? viridis(Math.sqrt(value) / max) : null;
+  return {
+    text: known ? formatCountCell(value, lang) : "—",
+    title: `${known ? formatCount(value, lang) : noData} · ${provenanceTitle}`,
+    background: colour?.background ?? null,
+    ink: colour?.text ?? null,
+  };
+}
+
+/**
+ * One cell. Its figure, tooltip and colour move on with every tick without a React render
+ * (useLiveWriter writes what changed); its provenance re-renders it.
+ */
+function MatrixCell({ operator, sector, index, provenance, provenanceTitle, current }: { operator: string; sector: string; index: number; provenance: SeriesProvenance; provenanceTitle: string; current: LiveWindow | undefined }) {
+  const { view, messages } = useView();
+  const cell = useRef<HTMLTableCellElement>(null);
+  const figure = useRef<HTMLSpanElement>(null);
+  useLiveWriter((window) => {
+    const look = cellLook(window, index, view.lang, messages.provenance.none, provenanceTitle);
+    setText(figure.current, look.text);
+    setAttribute(cell.current, "title", look.title);
+    setStyleProperty(cell.current, "--cell-bg", look.background);
+    setStyleProperty(cell.current, "--cell-ink", look.ink);
+  });
+  const look = cellLook(current, index, view.lang, messages.provenance.none, provenanceTitle);
+  const mark = SERIES_MARK[provenance];
+  // No value: no colour on the scale (the custom properties are unset), so "no data" never reads as "very few".
+  // Contained: a new figure or colour lays out and repaints this cell only.
+  const colours = look.background && look.ink ? ({ "--cell-bg": look.background, "--cell-ink": look.ink } as CSSProperties) : undefined;
+  return (
+    <td
+      ref={cell}
+      data-cell={`${operator}:${sector}`}
+      data-series={`${operator}/${sector}`}
+      data-provenance={provenance}
+      title={look.title}
+      className={`truncate rounded bg-(--cell-bg) px-1 py-2 text-right font-semibold tabular-nums text-(color:--cell-ink) [contain:layout_paint] ${provenance === "stale" ? "opacity-60 outline-2 outline-dashed outline-warn" : ""}`}
+      style={colours}
+    >
+      {mark.symbol ? (
+        <span aria-hidden className="float-left text-[0.6rem] leading-4">
+          {mark.symbol}
+        </span>
+      ) : null}
+      <span ref={figure}>{look.text}</span>
+      {provenance === "simulated" ? null : <span className="sr-only"> ({provenanceTitle})</span>}
+    </td>
+  );
+}
 
 /**
  * Live value of every operator × sector on screen, coloured from fewest to most connections, each
@@ -21,15 +81,12 @@ import { useViewLive } from "./use-view-data";
 export function OperatorSectorMatrix() {
   const { view, messages } = useView();
   const stale = useStale();
-  const { live } = useViewLive();
-  const latest = live?.ticks.at(-1);
-  const series = live?.series ?? [];
+  // Re-renders when the series or their provenance change; the figures move on in each cell.
+  const { shape, current } = useLiveShape();
+  const series = shape.series;
   const operators = groupByOperator(series);
   const sectors = groupBySector(series);
-  const values = latest?.v ?? [];
-  // A square-root scale, so the small sectors are not all the same dark colour beside energy.
-  const max = Math.sqrt(Math.max(1, ...values.map((value) => value ?? 0)));
-  const provenanceOf = (index: number): SeriesProvenance => provenanceAt(latest?.p, index);
+  const provenanceOf = (index: number): SeriesProvenance => provenanceAt(shape.codes, index);
   const shown = new Set(series.map((_, index) => provenanceOf(index)));
   const titles: Record<SeriesProvenance, string> = {
     measured: messages.provenance.measured,
@@ -74,31 +131,8 @@ export function OperatorSectorMatrix() {
                 </th>
                 {sectors.map((sector) => {
                   const index = indexOf(operator.slug, sector.slug);
-                  const value = index >= 0 ? values[index] : undefined;
                   const provenance = index >= 0 ? provenanceOf(index) : "none";
-                  const known = value !== undefined && value !== null;
-                  const colour = viridis(known ? Math.sqrt(value) / max : 0);
-                  const mark = SERIES_MARK[provenance];
-                  return (
-                    <td
-                      key={sector.slug}
-                      data-cell={`${operator.slug}:${sector.slug}`}
-                      data-series={`${operator.slug}/${sector.slug}`}
-                      data-provenance={provenance}
-                      title={`${known ? formatCount(value, view.lang) : messages.provenance.none} · ${titles[provenance]}`}
-                      className={`truncate rounded px-1 py-2 text-right font-semibold tabular-nums ${provenance === "stale" ? "opacity-60 outline-2 outline-dashed outline-warn" : ""}`}
-                      // No value: no colour on the scale, so "no data" never reads as "very few".
-                      style={known ? { background: colour.background, color: colour.text } : undefined}
-                    >
-                      {mark.symbol ? (
-                        <span aria-hidden className="float-left text-[0.6rem] leading-4">
-                          {mark.symbol}
-                        </span>
-                      ) : null}
-                      {known ? formatCountCell(value, view.lang) : "—"}
-                      {provenance === "simulated" ? null : <span className="sr-only"> ({titles[provenance]})</span>}
-                    </td>
-                  );
+                  return <MatrixCell key={sector.slug} operator={operator.slug} sector={sector.slug} index={index} provenance={provenance} provenanceTitle={titles[provenance]} current={current} />;
                 })}
               </tr>
             ))}

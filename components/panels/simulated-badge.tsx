@@ -2,11 +2,10 @@
 
 import { ProvenanceBadge } from "@/components/ui/provenance-badge";
 import { useView } from "@/components/providers/view-context";
-import { useLive } from "@/components/providers/live-context";
+import { useLive, useLiveShape } from "@/components/providers/live-context";
 import { combineProvenance, countProvenance, historyProvenanceParts, provenanceParts } from "@/lib/domain/provenance";
 import type { SeriesProvenance } from "@/lib/contracts/ingest";
 import type { HistoryProvenance } from "@/lib/contracts/history";
-import { useViewLive } from "./use-view-data";
 
 /**
  * The label every live panel carries: where the values on screen come from, per series. All one
@@ -14,10 +13,10 @@ import { useViewLive } from "./use-view-data";
  */
 export function LiveProvenanceBadge() {
   const { messages } = useView();
-  const { live } = useViewLive();
+  // Re-renders when a series changes kind, not on every tick.
+  const { shape } = useLiveShape();
   const info = useLive().info;
-  const latest = live?.ticks.at(-1);
-  const counts = countProvenance(latest?.p, live?.series.length ?? 0);
+  const counts = countProvenance(shape.codes, shape.series.length);
   const combined = combineProvenance(counts);
   const notes: Record<SeriesProvenance, string> = {
     measured: messages.provenance.measuredNote,

@@ -10,7 +10,7 @@ import { historyFrames, type Frame } from "@/lib/domain/aggregate";
 import { WINDOW_MS, ZOOM_MIN_MS, isLiveWindow, type ZoomRange } from "@/lib/contracts/view";
 import { filterKey } from "@/lib/domain/series";
 import { historyQueryOptions, historyRangeQueryOptions, type HistoryWindow } from "@/lib/queries/history";
-import { liveQueryKey, liveQueryOptions, type LiveWindow } from "@/lib/queries/live";
+import { liveQueryKey, type LiveWindow } from "@/lib/queries/live";
 import { throwWhenEmpty } from "@/lib/queries/query-client";
 import { CHART_MAX_POINTS } from "@/components/charts/chart-protocol";
 import { useView } from "@/components/providers/view-context";
@@ -22,19 +22,12 @@ export function useViewFilter(): SeriesFilter {
   return useMemo(() => ({ operators: view.operators, sectors: view.sectors }), [view.operators, view.sectors]);
 }
 
-/** The current view's filter and live window, read from the query cache the stream writes into (re-renders on every tick). */
-export function useViewLive() {
-  const filter = useViewFilter();
-  const live = useQuery(liveQueryOptions(filter)).data;
-  return { filter, live };
-}
-
 const NO_SERIES: SeriesRef[] = [];
 
 /**
  * The live window's series only: a tick keeps the same series array, so a component reading this
  * does not re-render for a tick (the chart panels, whose ticks go straight to the chart hub).
- * Someone else on the page (TickPaintProbe) holds the live query itself.
+ * LiveProvider holds the live query itself.
  */
 export function useLiveSeries(filter: SeriesFilter): readonly SeriesRef[] {
   const queryClient = useQueryClient();

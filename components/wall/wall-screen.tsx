@@ -3,7 +3,6 @@
 import { useEffect, useMemo } from "react";
 import type { Playlist } from "@/lib/contracts/playlists";
 import type { DashboardView } from "@/lib/contracts/view";
-import { formatAge } from "@/lib/domain/format";
 import { AlertsFeed } from "@/components/panels/alerts-feed";
 import { ConnectionsOverTime } from "@/components/panels/connections-over-time";
 import { KpiTiles } from "@/components/panels/kpi-tiles";
@@ -12,7 +11,8 @@ import { OperatorSectorMatrix } from "@/components/panels/operator-sector-matrix
 import { PanelBoundary } from "@/components/panels/panel-boundary";
 import { WallContext } from "@/components/providers/wall-context";
 import { ConnectionStatus } from "@/components/dashboard/connection-status";
-import { LiveProvider, useLive } from "@/components/providers/live-context";
+import { LiveProvider, useClock, useLive } from "@/components/providers/live-context";
+import { LiveAge } from "@/components/panels/panel-age";
 import { TickPaintProbe } from "@/components/dashboard/tick-paint-probe";
 import { FixedViewProvider, useView } from "@/components/providers/view-context";
 import { useRotation } from "./use-rotation";
@@ -25,13 +25,12 @@ const WALL_ALERTS = 6;
 /** Over the panels while no tick has come for two intervals: the values stay, marked stale. */
 function StaleOverlay() {
   const live = useLive();
-  const { view, messages } = useView();
-  if (!live.stale || live.lastTickAt === 0) return null;
+  const { messages } = useView();
+  if (!live.stale || !live.ticking) return null;
   return (
     <div data-stale-overlay className="pointer-events-none absolute inset-x-0 top-[12vh] z-10 flex justify-center">
       <div role="status" className="rounded-lg border border-warn bg-canvas/90 px-[1.2em] py-[0.6em] text-[1.2em] font-semibold text-warn shadow-lg">
-        {live.status === "reconnecting" ? messages.status.reconnecting : messages.status.stale} ·{" "}
-        {messages.status.lastUpdateAgo(formatAge(Math.max(0, live.nowMs - live.lastTickAt), view.lang))}
+        {live.status === "reconnecting" ? messages.status.reconnecting : messages.status.stale} · <LiveAge format={messages.status.lastUpdateAgo} />
       </div>
     </div>
   );
@@ -39,7 +38,7 @@ function StaleOverlay() {
 
 /** Shown for three seconds after a key is used, and never otherwise: the wall has no visible controls. */
 function KeyHint({ lastKey, paused, position, title }: { lastKey: { at: number } | null; paused: boolean; position: string; title: string }) {
-  const { nowMs } = useLive();
+  const nowMs = useClock();
   if (!lastKey || nowMs - lastKey.at > 3_000) return null;
   return (
     <div data-key-hint className="absolute bottom-[3vh] left-1/2 z-20 -translate-x-1/2 rounded-lg bg-canvas/90 px-[1em] py-[0.5em] text-[1.1em] shadow-lg">
@@ -117,7 +116,8 @@ export function WallScreen({ baseView, playlist, buildId }: { baseView: Dashboar
             count={views.length}
             shift={[dx, dy]}
           />
-          <KeyHint lastKey={rotation.lastKey} paused={rotation.paused} position={position} title={current.title ?? ""} />
+          {/* Mounted once a key is used: until then nothing re-renders with the clock. */}
+          {rotation.lastKey ? <KeyHint lastKey={rotation.lastKey} paused={rotation.paused} position={position} title={current.title ?? ""} /> : null}
           {revoked ? <Revoked /> : null}
           <TickPaintProbe />
         </LiveProvider>

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { SERIES } from "./series";
-import { frameAtOrBefore, groupByOperator, groupBySector, historyFrames, relativeChange, sumOf } from "./aggregate";
+import { frameAtOrBefore, groupByOperator, groupBySector, historyFrames, kpiFigures, relativeChange, sumOf } from "./aggregate";
 
 describe("aggregation", () => {
   it("sums the groups of a view to its total, whatever the values", () => {
@@ -60,5 +60,24 @@ describe("aggregation", () => {
       { t: 0, spanMs: 120_000, values: [5, 1] },
       { t: 120_000, spanMs: 120_000, values: [null, 2] },
     ]);
+  });
+});
+
+describe("kpiFigures", () => {
+  const ticks = [
+    { t: 0, v: [100, 50] },
+    { t: 30_000, v: [110, 55] },
+    { t: 60_000, v: [120, null] },
+  ];
+  const hour = [{ t: -3_600_000, values: [80, 40] }];
+
+  it("sums the newest tick and compares with a minute and an hour before", () => {
+    expect(kpiFigures(ticks, hour)).toEqual({ value: 120, minuteChange: (120 - 150) / 150, hourChange: 0 });
+    expect(kpiFigures(ticks, hour, [0])).toEqual({ value: 120, minuteChange: 0.2, hourChange: 0.5 });
+  });
+
+  it("says nothing without a tick, and no change without something to compare with", () => {
+    expect(kpiFigures([], hour)).toEqual({ value: null, minuteChange: null, hourChange: null });
+    expect(kpiFigures(ticks.slice(1), [], [1])).toEqual({ value: null, minuteChange: null, hourChange: null });
   });
 });

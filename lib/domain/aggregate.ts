@@ -70,3 +70,26 @@ export function frameAtOrBefore<T extends { t: number }>(frames: readonly T[], i
   }
   return found;
 }
+
+/** What a KPI tile shows for the series at `indexes` (all when undefined). */
+export interface KpiFigures {
+  /** Their sum in the newest tick; null without a tick or a value. */
+  value: number | null;
+  /** Relative change against the tick a minute earlier, and against the history frame an hour earlier (or the oldest there is). */
+  minuteChange: number | null;
+  hourChange: number | null;
+}
+
+/** A tile's figures from the live ticks (oldest first) and the last hour's history frames. */
+export function kpiFigures(ticks: readonly { t: number; v: readonly (number | null)[] }[], hour: readonly Frame[], indexes?: readonly number[]): KpiFigures {
+  const latest = ticks.at(-1);
+  if (!latest) return { value: null, minuteChange: null, hourChange: null };
+  const value = sumOf(latest.v, indexes);
+  const minuteAgo = frameAtOrBefore(ticks, latest.t - 60_000);
+  const hourAgo = frameAtOrBefore(hour, latest.t - 3_600_000) ?? hour[0];
+  return {
+    value,
+    minuteChange: relativeChange(minuteAgo ? sumOf(minuteAgo.v, indexes) : null, value),
+    hourChange: relativeChange(hourAgo ? sumOf(hourAgo.values, indexes) : null, value),
+  };
+}

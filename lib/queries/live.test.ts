@@ -43,6 +43,15 @@ describe("the live window", () => {
     );
   });
 
+  it("takes a full window moved on by a tick as it is (the per-tick case), and still merges one with a hole", () => {
+    const full = window(range(1, LIVE_CAPACITY));
+    const moved = appendTicks(full, [tick(LIVE_CAPACITY + 1)]);
+    expect(mergeLiveWindows(full, moved)).toBe(moved);
+    const holed = window([...range(3, LIVE_CAPACITY), LIVE_CAPACITY + 5, LIVE_CAPACITY + 6, LIVE_CAPACITY + 7]);
+    const merged = mergeLiveWindows(full, holed).ticks.map((entry) => entry.s);
+    expect(merged).toEqual([...range(1, LIVE_CAPACITY), LIVE_CAPACITY + 5, LIVE_CAPACITY + 6, LIVE_CAPACITY + 7].slice(-LIVE_CAPACITY));
+  });
+
   it("takes the newer window whole when the filter changed", () => {
     const other: LiveWindow = { ...window([5]), series: [{ operator: "china-mobile", sector: "energy" }, { operator: "china-mobile", sector: "retail" }] };
     expect(mergeLiveWindows(window([1, 2, 3]), other)).toBe(other);

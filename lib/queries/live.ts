@@ -42,7 +42,10 @@ export function mergeLiveWindows(previous: LiveWindow | undefined, next: LiveWin
   if (!previous || previous.series.length !== next.series.length || previous.ticks.length === 0) return next;
   const [prevFirst, prevLast] = [previous.ticks[0]!.s, previous.ticks.at(-1)!.s];
   const [nextFirst, nextLast] = [next.ticks[0]?.s ?? Infinity, next.ticks.at(-1)?.s ?? -Infinity];
-  if (nextFirst <= prevFirst && nextLast >= prevLast) return next; // the usual case: next already holds previous
+  if (nextFirst <= prevFirst && nextLast >= prevLast) return next; // next already holds previous
+  // A tick appended to a full window (every tick, once the window is full): next is whole and newer,
+  // so nothing of previous could stay. Not merged through a map and a sort on every tick.
+  if (next.ticks.length >= LIVE_CAPACITY && nextFirst >= prevFirst && nextLast >= prevLast && nextLast - nextFirst + 1 === next.ticks.length) return next;
   if (nextFirst > prevLast) return { ...next, ticks: previous.ticks.concat(next.ticks).slice(-LIVE_CAPACITY) };
   const bySeq = new Map(previous.ticks.map((tick) => [tick.s, tick]));
   for (const tick of next.ticks) bySeq.set(tick.s, tick);

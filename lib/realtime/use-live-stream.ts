@@ -146,8 +146,8 @@ function release(): void {
   }
 }
 
-/** Streams `filter` into the query cache while mounted; returns the connection state. */
-export function useLiveStream(filter: SeriesFilter): StreamState {
+/** Streams `filter` into the query cache while mounted. */
+export function useStreamSubscription(filter: SeriesFilter): void {
   const queryClient = useQueryClient();
   const key = filterKey(filter);
   useEffect(() => {
@@ -156,14 +156,23 @@ export function useLiveStream(filter: SeriesFilter): StreamState {
     // `key` stands for `filter`: a new array with the same slugs is the same subscription.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [queryClient, key]);
-  return useSyncExternalStore(
-    (listener) => {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-    () => state,
-    () => SERVER_STATE,
-  );
+}
+
+/** The connection state now (it changes with every tick's `lastTickAt`: subscribe with care). */
+export function getStreamState(): StreamState {
+  return state;
+}
+
+/** Calls `listener` whenever the connection state changes, including each tick's `lastTickAt`. */
+export function subscribeStreamState(listener: () => void): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+/** Streams `filter` into the query cache while mounted; returns the connection state (re-rendering on every tick). */
+export function useLiveStream(filter: SeriesFilter): StreamState {
+  useStreamSubscription(filter);
+  return useSyncExternalStore(subscribeStreamState, getStreamState, () => SERVER_STATE);
 }
 
 /** Calls `listener` with every stream event until the returned function is called. */
