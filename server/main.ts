@@ -9,7 +9,8 @@ import { configureLogger, createLogger } from "@/lib/logger";
 import { APP_VERSION } from "@/lib/version";
 import { createAccessGate } from "./access-gate";
 import { createApplication } from "./application";
-import { serverMode } from "./cluster/mode";
+import { postgresLease, standaloneLease } from "./cluster/lease";
+import { nodeName, serverMode } from "./cluster/mode";
 import { provideDatabase } from "./database";
 import { defaultMqttClientId } from "./ingest/mqtt";
 import { Lifecycle } from "./lifecycle";
@@ -69,9 +70,10 @@ async function holdDatabaseClaim(
 async function start(env: Env, lifecycle: Lifecycle, stop: (reason: string, exitCode: number) => void): Promise<void> {
   const { url: databaseUrl, kind } = await provideDatabase(env, lifecycle);
   if (lifecycle.isStopping) return;
+  const mode = serverMode(env);
   // Before anything is written: a second server on this database refuses here, naming the first
   // (cluster nodes share it with each other, never with a standalone server).
-  await holdDatabaseClaim(databaseUrl, serverMode(env), lifecycle, stop);
+  await holdDatabaseClaim(databaseUrl, mode, lifecycle, stop);
   if (lifecycle.isStopping) return;
 
   await migrateDatabase(databaseUrl);
@@ -94,6 +96,10 @@ async function start(env: Env, lifecycle: Lifecycle, stop: (reason: string, exit
   }
   if (lifecycle.isStopping) return;
 
+  // The singletons (rollups, alerts, back-fill, retention, MQTT ingest) run on the lease holder.
+  const lease = mode === "cluster" ? postgresLease({ databaseUrl, lease: "singletons", nodeName: nodeName() }) : standaloneLease(nodeName());
+  // Registered before the application, so given back after it has written what it holds.
+  lifecycle.onShutdown("singletons' lease", () => lease.stop());
   const application = await createApplication({
     dev: env.NODE_ENV === "development",
     dir: process.cwd(),
@@ -115,16 +121,19 @@ async function start(env: Env, lifecycle: Lifecycle, stop: (reason: string, exit
           url: env.MQTT_URL,
           username: env.MQTT_USERNAME,
           password: env.MQTT_PASSWORD,
-          clientId: env.MQTT_CLIENT_ID ?? defaultMqttClientId(env.PORT),
+          clientId: env.MQTT_CLIENT_ID ?? defaultMqttClientId(env.PORT, mode),
           topicPrefix: env.MQTT_TOPIC_PREFIX,
         }
       : undefined,
+    lease,
   });
   // Stops MQTT ingest first, then closes the sockets, flushes rollups and alerts, then the notifications in flight, then Next.js.
   lifecycle.onShutdown("mqtt, http, sockets, live stream (flush rollups and alerts) and notifications in flight", () => application.close());
   if (lifecycle.isStopping) return;
 
   const port = await application.listen();
+  // Tried once listening: a node that takes the lease has a running stream for its duties.
+  lease.start();
   const shownHost = env.HOST === "0.0.0.0" || env.HOST === "::" ? "localhost" : env.HOST;
   log.info(`M2M Pulse ${APP_VERSION} ready at http://${shownHost}:${port}`, { mode: env.NODE_ENV });
 }

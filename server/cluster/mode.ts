@@ -1,4 +1,5 @@
 import cluster from "node:cluster";
+import { hostname } from "node:os";
 import type { Env } from "@/lib/env";
 
 /**
@@ -14,4 +15,12 @@ export function serverMode(env: Pick<Env, "REDIS_URL">, isWorker: boolean = clus
 
 export function isClusterMode(env: Pick<Env, "REDIS_URL">, isWorker: boolean = cluster.isWorker): boolean {
   return serverMode(env, isWorker) === "cluster";
+}
+
+/**
+ * This node's name as other nodes see it (the lease holder in /api/health): host and process id,
+ * unique among the live nodes of a cluster and readable in a log.
+ */
+export function nodeName(): string {
+  return `${hostname()}:${process.pid}`;
 }

@@ -26,11 +26,13 @@ export function liveSamplesPerMinute(source: TickSource): number {
  * one it stopped or was killed in. Those are replaced (the simulator is a pure function of time,
  * so the back-fill is what the live stream would have written); rows are marked back-filled.
  * Works in chunks and yields between them, so live ticks keep their rhythm; `signal` stops it
- * between chunks (at shutdown), and the next start fills whatever is still missing.
+ * between chunks (at shutdown, or when the lease is lost), and the next start fills whatever is
+ * still missing. `untilMinuteMs`: the first minute the live rollup writer writes (default: the one
+ * in progress now), so that the two never write the same minute.
  */
-export async function backfillHistory(source: TickSource, hours: number, signal?: AbortSignal): Promise<number> {
+export async function backfillHistory(source: TickSource, hours: number, signal?: AbortSignal, untilMinuteMs?: number): Promise<number> {
   if (hours <= 0) return 0;
-  const liveMinute = minuteOf(source.currentInstant());
+  const liveMinute = untilMinuteMs ?? minuteOf(source.currentInstant());
   const minutes = await findIncompleteMinutes(liveMinute - hours * 60 * MINUTE_MS, liveMinute, liveSamplesPerMinute(source));
   let written = 0;
   for (let index = 0; index < minutes.length; index += CHUNK_MINUTES) {

@@ -30,6 +30,10 @@ export interface RealtimeHandle {
   acceptMeasured(samples: readonly StoredSample[]): void;
   /** The receipt time (real ms) to store with samples about to be stored: see TickSource.receiptTime. */
   receiptTime(): number;
+  /** The node holding the singletons' lease (server/cluster/lease.ts), or null while none does. */
+  leaseHolder(): Promise<string | null>;
+  /** Whether this node holds it: rollups, alerts, back-fill and retention run here. */
+  isLeader(): boolean;
 }
 
 // Route handlers are loaded by Next in the same process as the custom server but from their
