@@ -98,9 +98,12 @@ export async function openLeaseConnection(
   };
 }
 
-/** The node holding a lease (from its connection's application_name), or null when none does. */
+const HOLDER_TIMEOUT_MS = 2_000;
+
+/** The node holding a lease (from its connection's application_name), or null when none does; gives up after two seconds. */
 export async function findLeaseHolder(lease: LeaseName): Promise<string | null> {
-  const { rows } = await getDatabase().pool.query<{ application_name: string }>(
+  let timer: NodeJS.Timeout | undefined;
+  const query = getDatabase().pool.query<{ application_name: string }>(
     `SELECT a.application_name
        FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
       WHERE l.locktype = 'advisory' AND l.granted AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
@@ -108,6 +111,12 @@ export async function findLeaseHolder(lease: LeaseName): Promise<string | null> 
       LIMIT 1`,
     [SERVER_LOCK_KEY, LEASES[lease]],
   );
+  const { rows } = await Promise.race([
+    query,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${HOLDER_TIMEOUT_MS} ms`)), HOLDER_TIMEOUT_MS);
+    }),
+  ]).finally(() => clearTimeout(timer));
   const name = rows[0]?.application_name;
   if (name === undefined) return null;
   return name.startsWith(LEASE_APPLICATION_PREFIX) ? name.slice(LEASE_APPLICATION_PREFIX.length) : name;

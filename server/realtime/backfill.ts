@@ -14,6 +14,11 @@ const toRows = (minutes: BackfilledMinute[]): RollupRow[] =>
     return { ...minute, operator: series.operator, sector: series.sector, backfilled: true };
   });
 
+/** One minute of every series as the back-fill writes it (whole, marked back-filled). */
+export function backfilledRows(source: TickSource, minuteMs: number): RollupRow[] {
+  return toRows(source.backfill(minuteMs, minuteMs + MINUTE_MS));
+}
+
 /** Live samples in a whole minute at this source's tick rate (at least one). */
 export function liveSamplesPerMinute(source: TickSource): number {
   return Math.max(1, Math.floor(MINUTE_MS / (source.clock.tickMs * source.clock.speed)));

@@ -20,7 +20,7 @@ import { APP_VERSION } from "@/lib/version";
 import { standaloneLease, type Lease } from "../cluster/lease";
 import { nodeName } from "../cluster/mode";
 import { AlertService } from "./alert-service";
-import { backfillHistory } from "./backfill";
+import { backfilledRows, backfillHistory } from "./backfill";
 import { getRealtime, registerRealtime, type RealtimeHandle } from "./registry";
 import { RollupWriter } from "./rollup-writer";
 import { attachDisplayFleet } from "./display-fleet";
@@ -220,6 +220,7 @@ function startRealtime(io: StreamIo, config: RealtimeConfig, buildId: string, db
     write: db.upsertRollups,
     flushMs: config.ROLLUP_FLUSH_MS,
     closeWritesMinuteInProgress: lease.kind === "standalone",
+    completeMinute: lease.kind === "cluster" ? (minuteMs) => backfilledRows(source, minuteMs) : undefined,
   });
   const alerts = new AlertService(source, { insert: db.insertAlert, update: db.updateAlert, findOpen: db.findOpenAlerts, resolveOrphaned: db.resolveOrphanedAlerts }, (change, alert) => {
     metrics.alertChanges.inc({ change, severity: alert.severity });

@@ -20,6 +20,13 @@ export interface RollupWriterOptions {
    * as well, it would count twice.
    */
   closeWritesMinuteInProgress?: boolean;
+  /**
+   * The whole minute as the back-fill computes it, for the first minute, which this writer saw only
+   * from its start on. Given in a cluster: a node that takes the lease over in its first minute
+   * writes that minute whole and once (nobody else writes it). Unset: written as seen (a standalone
+   * server; the next start completes it).
+   */
+  completeMinute?: (minuteMs: number) => RollupRow[];
 }
 
 export function toRollupRow(rollup: MinuteRollup, backfilled = false): RollupRow {
@@ -56,6 +63,8 @@ export class RollupWriter {
   private readonly maxPending: number;
   /** While leading: the first minute this writer writes; undefined while another node writes. */
   private fromMinuteMs: number | undefined;
+  /** The instant of the first tick seen: a minute that began earlier was seen only in part. */
+  private firstTickMs: number | undefined;
 
   constructor(private readonly options: RollupWriterOptions) {
     this.flushMs = options.flushMs ?? 5_000;
@@ -87,6 +96,7 @@ export class RollupWriter {
   }
 
   private add(tick: FullTick): void {
+    this.firstTickMs ??= tick.instantMs;
     // Only simulated values become rollups here: measured minutes are written from their samples
     // (lib/db/samples.ts), and stale or missing ones are left out, a gap in history, not a guess.
     const finished = this.accumulator.add(
@@ -95,12 +105,20 @@ export class RollupWriter {
     );
     const fromMinuteMs = this.fromMinuteMs;
     if (finished.length === 0 || fromMinuteMs === undefined) return;
-    this.pending.push(...finished.filter((rollup) => rollup.minuteMs >= fromMinuteMs).map((rollup) => toRollupRow(rollup)));
+    this.pending.push(...this.rowsOf(finished.filter((rollup) => rollup.minuteMs >= fromMinuteMs)));
     if (this.pending.length > this.maxPending) {
       const dropped = this.pending.length - this.maxPending;
       this.pending = this.pending.slice(dropped);
       log.warn("database unreachable for too long; dropping the oldest rollups", { dropped });
     }
+  }
+
+  private rowsOf(rollups: MinuteRollup[]): RollupRow[] {
+    const { completeMinute } = this.options;
+    const first = this.firstTickMs;
+    if (!completeMinute || first === undefined || !rollups.some((rollup) => rollup.minuteMs < first)) return rollups.map((rollup) => toRollupRow(rollup));
+    const partial = new Set(rollups.filter((rollup) => rollup.minuteMs < first).map((rollup) => rollup.minuteMs));
+    return [...[...partial].flatMap(completeMinute), ...rollups.filter((rollup) => !partial.has(rollup.minuteMs)).map((rollup) => toRollupRow(rollup))];
   }
 
   /** Writes every finished minute now. Only one write runs at a time. */
@@ -135,7 +153,7 @@ export class RollupWriter {
     await this.flushing;
     const fromMinuteMs = this.fromMinuteMs;
     if (fromMinuteMs === undefined) return;
-    if (this.options.closeWritesMinuteInProgress ?? true) this.pending.push(...this.accumulator.drain().filter((rollup) => rollup.minuteMs >= fromMinuteMs).map((rollup) => toRollupRow(rollup)));
+    if (this.options.closeWritesMinuteInProgress ?? true) this.pending.push(...this.rowsOf(this.accumulator.drain().filter((rollup) => rollup.minuteMs >= fromMinuteMs)));
     await this.flush();
     if (this.pending.length > 0) log.error("rollups could not be written before shutdown", { rows: this.pending.length });
   }
