@@ -13,6 +13,9 @@ export const LEASES = {
 } as const;
 export type LeaseName = keyof typeof LEASES;
 
+/** Transaction lock (same two-key space) that serialises the reference-data seed of nodes starting together. */
+export const STARTUP_WRITES_LOCK = 2;
+
 /** What a lease connection's application_name starts with; the rest is the holding node's name. */
 const LEASE_APPLICATION_PREFIX = "m2m-pulse lease ";
 
