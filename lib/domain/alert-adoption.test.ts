@@ -3,9 +3,8 @@ import type { Alert } from "@/lib/contracts/alerts";
 import { alertSubject, planAdoption } from "./alert-adoption";
 import type { AlertEvent } from "./anomaly";
 
-const stored = (id: number, overrides: Partial<Alert> = {}): Alert => ({
-  id,
-  raisedAt: new Date(1_700_000_000_000 + id * 1000).toISOString(),
+/** What an alert and the detector's event share: the subject and the reading. */
+const READING = {
   operator: "china-mobile",
   sector: "energy",
   kind: "surge",
@@ -14,6 +13,12 @@ const stored = (id: number, overrides: Partial<Alert> = {}): Alert => ({
   expected: 100,
   expectedLow: 96,
   expectedHigh: 104,
+} as const;
+
+const stored = (id: number, overrides: Partial<Alert> = {}): Alert => ({
+  id,
+  raisedAt: new Date(1_700_000_000_000 + id * 1000).toISOString(),
+  ...READING,
   message: "",
   provenance: "simulated",
   resolvedAt: null,
@@ -23,14 +28,7 @@ const stored = (id: number, overrides: Partial<Alert> = {}): Alert => ({
 const open = (overrides: Partial<AlertEvent> = {}): AlertEvent => ({
   type: "raised",
   subject: `${overrides.operator ?? "china-mobile"}:${overrides.sector === undefined ? "energy" : (overrides.sector ?? "*")}`,
-  operator: "china-mobile",
-  sector: "energy",
-  kind: "surge",
-  severity: "warning",
-  observed: 110,
-  expected: 100,
-  expectedLow: 96,
-  expectedHigh: 104,
+  ...READING,
   atMs: 1_700_000_000_000,
   provenance: "simulated",
   ...overrides,
