@@ -2,6 +2,7 @@ import { createServer, type Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import next from "next";
 import type { AccessGate } from "./access-gate";
+import type { Lease } from "./cluster/lease";
 import { createHttpEdge } from "./http-edge";
 import { createDispatcher, type Dispatcher, type DispatcherOptions } from "./notifications/dispatcher";
 import { startMqttIngest, type MqttIngest, type MqttIngestOptions } from "./ingest/mqtt";
@@ -25,8 +26,13 @@ export interface ApplicationOptions {
   realtime: Pick<RealtimeDeps, "config" | "buildId">;
   /** The notification dispatcher's settings (NOTIFY_*); false: this process sends no notifications. */
   notifications: DispatcherOptions | false;
-  /** MQTT_URL set: subscribe to the broker for measured samples once listening. */
+  /** MQTT_URL set: subscribe to the broker for measured samples once listening (on the lease holder only). */
   mqtt?: MqttIngestOptions;
+  /**
+   * Who runs the singletons; in a cluster the lease holder, and MQTT ingest with them: one subscriber
+   * per cluster, so that its persistent session is never fought over. Default: a standalone server's.
+   */
+  lease?: Lease;
 }
 
 export interface Application {
@@ -74,10 +80,23 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
 
   httpServer.on("request", createRequestListener({ edge, gate: options.gate, pages, handle: handleRequest }));
 
-  const realtime = createRealtimeServer(httpServer, { ...options.realtime, gate: options.gate, isAllowedHost: edge.isAllowedHost });
+  const realtime = createRealtimeServer(httpServer, { ...options.realtime, gate: options.gate, isAllowedHost: edge.isAllowedHost, lease: options.lease });
   const notifications = options.notifications === false ? undefined : createDispatcher(options.notifications);
   notifications?.start();
   let mqttIngest: MqttIngest | undefined;
+  let listening = false;
+  let mqttClosed: Promise<void> = Promise.resolve();
+  // Samples from the broker go to the live stream, so ingest starts once the stream runs (listening),
+  // and only while this node holds the lease.
+  const startMqtt = (mqtt: MqttIngestOptions) => {
+    if (listening && !mqttIngest) mqttIngest = startMqttIngest(mqtt);
+  };
+  const stopMqtt = () => {
+    const ingest = mqttIngest;
+    mqttIngest = undefined;
+    if (ingest) mqttClosed = Promise.all([mqttClosed, ingest.close()]).then(() => {});
+  };
+  const stopFollowingLease = options.mqtt && options.lease ? options.lease.onChange({ acquired: () => startMqtt(options.mqtt!), lost: stopMqtt }) : () => {};
 
   return {
     httpServer,
@@ -89,15 +108,17 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
         httpServer.once("error", reject);
         httpServer.listen(options.port, options.hostname, () => {
           httpServer.off("error", reject);
-          // Samples from the broker go to the live stream, so it starts once the stream runs.
-          if (options.mqtt) mqttIngest = startMqttIngest(options.mqtt);
+          listening = true;
+          if (options.mqtt && (options.lease?.isHeld ?? true)) startMqtt(options.mqtt);
           resolve((httpServer.address() as AddressInfo).port);
         });
       }),
     close: async () => {
       // First, while the database and the stream still take samples: a message being stored
       // finishes (and is acknowledged); later ones stay with the broker for the next start.
-      await mqttIngest?.close();
+      stopFollowingLease();
+      stopMqtt();
+      await mqttClosed;
       await realtime.close();
       await notifications?.stop();
       await nextApp.close();

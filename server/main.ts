@@ -1,6 +1,6 @@
 import { ensureFirstAdmin } from "@/lib/auth/first-admin";
 import { closeDatabase, createDatabase, installDatabase } from "@/lib/db/client";
-import { claimDatabase, DatabaseInUseError, type DatabaseClaim } from "@/lib/db/server-claim";
+import { claimDatabase, DatabaseInUseError, type ClaimMode, type DatabaseClaim } from "@/lib/db/server-claim";
 import { migrateDatabase } from "@/lib/db/migrate";
 import { ensureDefaultPlaylist } from "@/lib/db/playlists";
 import { seedReferenceData } from "@/lib/db/seed";
@@ -9,6 +9,8 @@ import { configureLogger, createLogger } from "@/lib/logger";
 import { APP_VERSION } from "@/lib/version";
 import { createAccessGate } from "./access-gate";
 import { createApplication } from "./application";
+import { postgresLease, standaloneLease } from "./cluster/lease";
+import { nodeName, serverMode } from "./cluster/mode";
 import { provideDatabase } from "./database";
 import { defaultMqttClientId } from "./ingest/mqtt";
 import { Lifecycle } from "./lifecycle";
@@ -26,14 +28,23 @@ const RECLAIM_INTERVAL_MS = 5_000;
  * holding it break, the claim is taken back once the database answers again; if another server
  * took it meanwhile, this one stops rather than write over that one's alerts and history.
  */
-async function holdDatabaseClaim(url: string, lifecycle: Lifecycle, stop: (reason: string, exitCode: number) => void): Promise<void> {
+async function holdDatabaseClaim(
+  url: string,
+  mode: ClaimMode,
+  lifecycle: Lifecycle,
+  stop: (reason: string, exitCode: number) => void,
+): Promise<void> {
   let claim: DatabaseClaim | undefined;
   let retry: NodeJS.Timeout | undefined;
   const take = async (): Promise<void> => {
-    claim = await claimDatabase(url, () => {
-      claim = undefined;
-      retry = setTimeout(reclaim, RECLAIM_INTERVAL_MS);
-    });
+    claim = await claimDatabase(
+      url,
+      () => {
+        claim = undefined;
+        retry = setTimeout(reclaim, RECLAIM_INTERVAL_MS);
+      },
+      mode,
+    );
   };
   const reclaim = () => {
     if (lifecycle.isStopping) return;
@@ -59,8 +70,10 @@ async function holdDatabaseClaim(url: string, lifecycle: Lifecycle, stop: (reaso
 async function start(env: Env, lifecycle: Lifecycle, stop: (reason: string, exitCode: number) => void): Promise<void> {
   const { url: databaseUrl, kind } = await provideDatabase(env, lifecycle);
   if (lifecycle.isStopping) return;
-  // Before anything is written: a second server on this database refuses here, naming the first.
-  await holdDatabaseClaim(databaseUrl, lifecycle, stop);
+  const mode = serverMode(env);
+  // Before anything is written: a second server on this database refuses here, naming the first
+  // (cluster nodes share it with each other, never with a standalone server).
+  await holdDatabaseClaim(databaseUrl, mode, lifecycle, stop);
   if (lifecycle.isStopping) return;
 
   await migrateDatabase(databaseUrl);
@@ -83,6 +96,10 @@ async function start(env: Env, lifecycle: Lifecycle, stop: (reason: string, exit
   }
   if (lifecycle.isStopping) return;
 
+  // The singletons (rollups, alerts, back-fill, retention, MQTT ingest) run on the lease holder.
+  const lease = mode === "cluster" ? postgresLease({ databaseUrl, lease: "singletons", nodeName: nodeName() }) : standaloneLease(nodeName());
+  // Registered before the application, so given back after it has written what it holds.
+  lifecycle.onShutdown("singletons' lease", () => lease.stop());
   const application = await createApplication({
     dev: env.NODE_ENV === "development",
     dir: process.cwd(),
@@ -104,16 +121,19 @@ async function start(env: Env, lifecycle: Lifecycle, stop: (reason: string, exit
           url: env.MQTT_URL,
           username: env.MQTT_USERNAME,
           password: env.MQTT_PASSWORD,
-          clientId: env.MQTT_CLIENT_ID ?? defaultMqttClientId(env.PORT),
+          clientId: env.MQTT_CLIENT_ID ?? defaultMqttClientId(env.PORT, mode),
           topicPrefix: env.MQTT_TOPIC_PREFIX,
         }
       : undefined,
+    lease,
   });
   // Stops MQTT ingest first, then closes the sockets, flushes rollups and alerts, then the notifications in flight, then Next.js.
   lifecycle.onShutdown("mqtt, http, sockets, live stream (flush rollups and alerts) and notifications in flight", () => application.close());
   if (lifecycle.isStopping) return;
 
   const port = await application.listen();
+  // Tried once listening: a node that takes the lease has a running stream for its duties.
+  lease.start();
   const shownHost = env.HOST === "0.0.0.0" || env.HOST === "::" ? "localhost" : env.HOST;
   log.info(`M2M Pulse ${APP_VERSION} ready at http://${shownHost}:${port}`, { mode: env.NODE_ENV });
 }

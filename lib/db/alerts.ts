@@ -99,13 +99,20 @@ export async function fetchAlerts(query: {
   return rows.map(toAlert);
 }
 
+/** Alerts stored as still open (left by the previous holder of the singletons, or by a previous process). */
+export async function findOpenAlerts(): Promise<Alert[]> {
+  const rows = await db().alert.findMany({ where: { resolvedAt: null }, orderBy: [{ raisedAt: "asc" }, { id: "asc" }] });
+  return rows.map(toAlert);
+}
+
 /**
  * Marks alerts left open by a previous process as resolved (nobody is watching them any more),
  * queueing their "resolved" notifications so that the people told of them hear the end too.
+ * `adopted` are carried on by this process's detector (a cluster node taking over): left open.
  */
-export async function resolveOrphanedAlerts(atMs: number): Promise<number> {
+export async function resolveOrphanedAlerts(atMs: number, adopted: readonly number[] = []): Promise<number> {
   return db().$transaction(async (tx) => {
-    const open = await tx.alert.findMany({ where: { resolvedAt: null } });
+    const open = await tx.alert.findMany({ where: { resolvedAt: null, id: { notIn: [...adopted] } } });
     if (open.length === 0) return 0;
     const resolvedAt = new Date(atMs);
     await tx.alert.updateMany({ where: { id: { in: open.map((row) => row.id) } }, data: { resolvedAt } });

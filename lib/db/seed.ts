@@ -4,6 +4,8 @@ import { OPERATORS, OPERATOR_SLUGS, SECTORS, SECTOR_SLUGS } from "@/lib/contract
 import { buildReportBaselines, type ReportFigures } from "@/lib/domain/report-baselines";
 import { createLogger } from "@/lib/logger";
 import type { PrismaClient } from "./generated/prisma/client";
+import { STARTUP_WRITES_LOCK } from "./leases";
+import { SERVER_LOCK_KEY } from "./server-claim";
 
 const log = createLogger("seed");
 const figures = reportFigures as ReportFigures;
@@ -48,6 +50,9 @@ export async function seedReferenceData(prisma: PrismaClient): Promise<SeedResul
   const bySlug = <T extends { slug: string }>(rows: T[]) => new Map(rows.map((row) => [row.slug, row]));
 
   await prisma.$transaction(async (tx) => {
+    // Cluster nodes starting together on a new database: one seeds, the others wait and find it done
+    // (rather than fail on the rows it created meanwhile).
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(${SERVER_LOCK_KEY}::int, ${STARTUP_WRITES_LOCK}::int)`;
     const operators = OPERATOR_SLUGS.map((slug) => ({
       slug,
       ...OPERATORS[slug],
@@ -78,7 +83,8 @@ export async function seedReferenceData(prisma: PrismaClient): Promise<SeedResul
       create: (data) => tx.baseline.create({ data }),
       update: (data) => tx.baseline.update({ where: { key: data.key }, data: { ...data, updatedAt: new Date() } }),
     }, result);
-  });
+    // Prisma's default of 5 s fails the start of a server on a busy machine (or behind another node's seed).
+  }, { maxWait: 30_000, timeout: 60_000 });
 
   log.info("reference data seeded", { ...result });
   return result;

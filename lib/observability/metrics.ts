@@ -181,5 +181,6 @@ export const metrics = {
   rollupFlushDuration: histogram("pulse_rollup_flush_duration_seconds", "Writing a batch of per-minute rollups, by outcome", ["outcome"], FAST_BUCKETS),
   alertChanges: counter("pulse_alert_changes_total", "Alerts raised, updated (worsened) and resolved, by severity", ["change", "severity"]),
   ingestSamples: counter("pulse_ingest_samples_total", "Measured samples that came in, by way in (http, influx, mqtt) and outcome (accepted, duplicate, refused; malformed = an MQTT message that was not a sample at all)", ["source", "outcome"]),
+  leaseHeld: gauge("pulse_lease_held", "1 while this node holds the singletons' lease (rollups, alerts, retention, back-fill, MQTT ingest run here), 0 otherwise"),
   notifications: counter("pulse_notifications_total", "Notification delivery attempts by contact-point kind and outcome (sent; failed = dead-lettered after the last try; retrying)", ["kind", "outcome"]),
 };

@@ -23,5 +23,7 @@ describe("MQTT settings as logged", () => {
   it("derives a client id that a restart of the same deployment repeats", () => {
     expect(defaultMqttClientId(3000)).toBe(defaultMqttClientId(3000));
     expect(defaultMqttClientId(3000)).toMatch(/^m2m-pulse-[A-Za-z0-9_.-]+-3000$/);
+    // Cluster nodes share one id (one subscriber per cluster, the lease holder), whatever their host and port.
+    expect(defaultMqttClientId(3000, "cluster")).toBe(defaultMqttClientId(4000, "cluster"));
   });
 });

@@ -46,8 +46,13 @@ export interface MqttIngest {
   close(): Promise<void>;
 }
 
-/** This server's client id when MQTT_CLIENT_ID is unset: the same on every start of the same deployment. */
-export function defaultMqttClientId(port: number): string {
+/**
+ * This server's client id when MQTT_CLIENT_ID is unset: the same on every start of the same
+ * deployment. In a cluster the same on every node too: only the lease holder subscribes, and the
+ * one taking over picks up the persistent session (and the messages queued for it) where it was.
+ */
+export function defaultMqttClientId(port: number, mode: "standalone" | "cluster" = "standalone"): string {
+  if (mode === "cluster") return "m2m-pulse-cluster";
   return `m2m-pulse-${hostname().replace(/[^A-Za-z0-9_.-]/g, "-").slice(0, 40)}-${port}`;
 }
 

@@ -14,6 +14,11 @@ const toRows = (minutes: BackfilledMinute[]): RollupRow[] =>
     return { ...minute, operator: series.operator, sector: series.sector, backfilled: true };
   });
 
+/** One minute of every series as the back-fill writes it (whole, marked back-filled). */
+export function backfilledRows(source: TickSource, minuteMs: number): RollupRow[] {
+  return toRows(source.backfill(minuteMs, minuteMs + MINUTE_MS));
+}
+
 /** Live samples in a whole minute at this source's tick rate (at least one). */
 export function liveSamplesPerMinute(source: TickSource): number {
   return Math.max(1, Math.floor(MINUTE_MS / (source.clock.tickMs * source.clock.speed)));
@@ -26,11 +31,13 @@ export function liveSamplesPerMinute(source: TickSource): number {
  * one it stopped or was killed in. Those are replaced (the simulator is a pure function of time,
  * so the back-fill is what the live stream would have written); rows are marked back-filled.
  * Works in chunks and yields between them, so live ticks keep their rhythm; `signal` stops it
- * between chunks (at shutdown), and the next start fills whatever is still missing.
+ * between chunks (at shutdown, or when the lease is lost), and the next start fills whatever is
+ * still missing. `untilMinuteMs`: the first minute the live rollup writer writes (default: the one
+ * in progress now), so that the two never write the same minute.
  */
-export async function backfillHistory(source: TickSource, hours: number, signal?: AbortSignal): Promise<number> {
+export async function backfillHistory(source: TickSource, hours: number, signal?: AbortSignal, untilMinuteMs?: number): Promise<number> {
   if (hours <= 0) return 0;
-  const liveMinute = minuteOf(source.currentInstant());
+  const liveMinute = untilMinuteMs ?? minuteOf(source.currentInstant());
   const minutes = await findIncompleteMinutes(liveMinute - hours * 60 * MINUTE_MS, liveMinute, liveSamplesPerMinute(source));
   let written = 0;
   for (let index = 0; index < minutes.length; index += CHUNK_MINUTES) {

@@ -4,20 +4,23 @@ import path from "node:path";
 import type { SeriesFilter } from "@/lib/contracts/filters";
 import type { StoredSample } from "@/lib/contracts/ingest";
 import { MAX_SNAPSHOT_TICKS, type ServerInfo } from "@/lib/contracts/realtime";
-import { insertAlert, pruneAlerts, resolveOrphanedAlerts, updateAlert } from "@/lib/db/alerts";
+import { findOpenAlerts, insertAlert, pruneAlerts, resolveOrphanedAlerts, updateAlert } from "@/lib/db/alerts";
 import { listDisplays, pruneDisplays, recordHeartbeat } from "@/lib/db/displays";
 import { pruneRollups, upsertRollups } from "@/lib/db/rollups";
 import { pruneSamples } from "@/lib/db/samples";
 import { findSamplesForRefill } from "@/lib/db/measured-refill";
 import { pruneSessions } from "@/lib/db/sessions";
+import { minuteOf } from "@/lib/domain/rollups";
 import { ConnectionModel } from "@/lib/domain/simulator/model";
 import type { Incident } from "@/lib/domain/simulator/incidents";
 import type { Env } from "@/lib/env";
 import { createLogger } from "@/lib/logger";
 import { registerRealtimeProbe, metrics, ROOM_KINDS, type RoomKind, type ScreenState, type SocketClient } from "@/lib/observability/metrics";
 import { APP_VERSION } from "@/lib/version";
+import { standaloneLease, type Lease } from "../cluster/lease";
+import { nodeName } from "../cluster/mode";
 import { AlertService } from "./alert-service";
-import { backfillHistory } from "./backfill";
+import { backfilledRows, backfillHistory } from "./backfill";
 import { getRealtime, registerRealtime, type RealtimeHandle } from "./registry";
 import { RollupWriter } from "./rollup-writer";
 import { attachDisplayFleet } from "./display-fleet";
@@ -45,7 +48,10 @@ export interface Realtime {
   info: ServerInfo;
   /** Adds an incident on demand (demos, tests); it appears from the next tick. */
   trigger(incident: Incident): void;
-  /** Resolves once the first back-fill of history has been written. */
+  /**
+   * Resolves once the first back-fill of history has been written (on the lease holder; on
+   * another node of a cluster, once it takes the lease over, or at stop).
+   */
   backfilled: Promise<void>;
   /** Stops ticking and writes everything still held: rollups, alerts. */
   stop(): Promise<void>;
@@ -88,6 +94,7 @@ async function authorizeFilter(socket: StreamSocket, filter: SeriesFilter): Prom
 export interface RealtimeDatabase {
   insertAlert: typeof insertAlert;
   updateAlert: typeof updateAlert;
+  findOpenAlerts: typeof findOpenAlerts;
   resolveOrphanedAlerts: typeof resolveOrphanedAlerts;
   pruneAlerts: typeof pruneAlerts;
   upsertRollups: typeof upsertRollups;
@@ -103,6 +110,7 @@ export interface RealtimeDatabase {
 const POSTGRES: RealtimeDatabase = {
   insertAlert,
   updateAlert,
+  findOpenAlerts,
   resolveOrphanedAlerts,
   pruneAlerts,
   upsertRollups,
@@ -131,6 +139,11 @@ export interface RealtimeDeps {
   database?: RealtimeDatabase;
   /** Wall-clock milliseconds: the simulator's anchor and the displays' retention. Defaults to Date.now. */
   now?: () => number;
+  /**
+   * Who runs the singletons (rollup writing, alerts, back-fill, retention): in a cluster the holder
+   * of the lease (server/cluster/lease.ts). Defaults to a standalone server's, held from the start.
+   */
+  lease?: Lease;
 }
 
 export interface RealtimeServer extends Realtime {
@@ -157,7 +170,7 @@ export function createRealtimeServer(httpServer: HttpServer, deps: RealtimeDeps)
     response.writeHead(421, { "content-type": "text/plain" }).end("misdirected request: see PULSE_ALLOWED_HOSTS");
   });
   io.use((socket, next) => void deps.gate.authenticateSocket(socket, next));
-  const realtime = startRealtime(io, deps.config, deps.buildId, deps.database ?? POSTGRES, deps.now ?? Date.now);
+  const realtime = startRealtime(io, deps.config, deps.buildId, deps.database ?? POSTGRES, deps.now ?? Date.now, deps.lease ?? standaloneLease(nodeName()));
   return {
     ...realtime,
     io,
@@ -173,10 +186,10 @@ export function createRealtimeServer(httpServer: HttpServer, deps: RealtimeDeps)
 }
 
 /**
- * Starts the live stream on `io`: the simulator's ticks, the socket protocol, per-minute
- * rollups into Postgres, alerts, back-filled history and retention.
+ * Starts the live stream on `io`: the simulator's ticks, the socket protocol, and — while this
+ * node holds the lease — per-minute rollups into Postgres, alerts, back-filled history and retention.
  */
-function startRealtime(io: StreamIo, config: RealtimeConfig, buildId: string, db: RealtimeDatabase, now: () => number): Realtime {
+function startRealtime(io: StreamIo, config: RealtimeConfig, buildId: string, db: RealtimeDatabase, now: () => number, lease: Lease): Realtime {
   const measured = {
     staleMs: config.MEASURED_STALE_SECONDS * 1000,
     expireMs: config.MEASURED_EXPIRE_SECONDS * 1000,
@@ -202,8 +215,14 @@ function startRealtime(io: StreamIo, config: RealtimeConfig, buildId: string, db
   const stopping = new AbortController();
   const stream = attachStreamServer(io, source, info, config.PULSE_AUTH === "on" ? { authorizeFilter } : {});
   const fleet = attachDisplayFleet(io, db.recordHeartbeat);
-  const writer = new RollupWriter({ source, write: db.upsertRollups, flushMs: config.ROLLUP_FLUSH_MS });
-  const alerts = new AlertService(source, { insert: db.insertAlert, update: db.updateAlert }, (change, alert) => {
+  const writer = new RollupWriter({
+    source,
+    write: db.upsertRollups,
+    flushMs: config.ROLLUP_FLUSH_MS,
+    closeWritesMinuteInProgress: lease.kind === "standalone",
+    completeMinute: lease.kind === "cluster" ? (minuteMs) => backfilledRows(source, minuteMs) : undefined,
+  });
+  const alerts = new AlertService(source, { insert: db.insertAlert, update: db.updateAlert, findOpen: db.findOpenAlerts, resolveOrphaned: db.resolveOrphanedAlerts }, (change, alert) => {
     metrics.alertChanges.inc({ change, severity: alert.severity });
     stream.publishAlert(change, alert);
   });
@@ -249,19 +268,6 @@ function startRealtime(io: StreamIo, config: RealtimeConfig, buildId: string, db
     if (stored.length > 0) log.info("resume buffer refilled with measured samples", { samples: stored.length });
   })();
 
-  const backfilled = (async () => {
-    try {
-      await started;
-      // Alerts a previous process left open can no longer be followed to their end.
-      await db.resolveOrphanedAlerts(source.currentInstant());
-      // History older than the retention would only be pruned again; without the simulator, nothing is made up.
-      const hours = config.SIMULATOR === "on" ? Math.min(config.HISTORY_BACKFILL_HOURS, config.HISTORY_RETENTION_DAYS * 24) : 0;
-      const minutes = await backfillHistory(source, hours, stopping.signal);
-      if (minutes > 0) log.info("back-filled simulated history", { minutes });
-    } catch (error) {
-      log.warn("back-filling history failed", { error: error instanceof Error ? error.message : String(error) });
-    }
-  })();
 
   const prune = async () => {
     const before = source.currentInstant() - config.HISTORY_RETENTION_DAYS * DAY_MS;
@@ -277,9 +283,48 @@ function startRealtime(io: StreamIo, config: RealtimeConfig, buildId: string, db
       log.warn("pruning history failed", { error: error instanceof Error ? error.message : String(error) });
     }
   };
-  const pruneTimer = setInterval(() => void prune(), 3_600_000);
-  // Awaited by stop(), so that the first prune never runs on a database already closed.
-  const firstPrune = backfilled.then(() => (stopping.signal.aborted ? undefined : prune()));
+
+  // The singletons run for as long as this node holds the lease (a standalone server: always).
+  // Each holding is a term; losing the lease ends it between steps.
+  let term: AbortController | undefined;
+  let termWork: Promise<void> = Promise.resolve();
+  let pruneTimer: NodeJS.Timeout | undefined;
+  let markBackfilled!: () => void;
+  const backfilled = new Promise<void>((resolve) => (markBackfilled = resolve));
+  const lead = () => {
+    const current = new AbortController();
+    term = current;
+    // Minutes from the one in progress are this node's to write live; those before, the back-fill's
+    // (the previous holder's unwritten or half-written ones included): no minute is written twice.
+    const fromMinuteMs = minuteOf(source.currentInstant());
+    writer.lead(fromMinuteMs);
+    pruneTimer = setInterval(() => void prune(), 3_600_000);
+    termWork = (async () => {
+      try {
+        await started;
+        if (current.signal.aborted) return;
+        // Alerts left open in the database: carried on when the detector has them open too, else resolved.
+        await alerts.lead();
+        // History older than the retention would only be pruned again; without the simulator, nothing is made up.
+        const hours = config.SIMULATOR === "on" ? Math.min(config.HISTORY_BACKFILL_HOURS, config.HISTORY_RETENTION_DAYS * 24) : 0;
+        const minutes = await backfillHistory(source, hours, current.signal, fromMinuteMs);
+        if (minutes > 0) log.info("back-filled simulated history", { minutes });
+      } catch (error) {
+        log.warn("back-filling history failed", { error: error instanceof Error ? error.message : String(error) });
+      }
+      markBackfilled();
+      // Awaited by stop(), so that the first prune never runs on a database already closed.
+      if (!current.signal.aborted) await prune();
+    })();
+  };
+  const follow = () => {
+    term?.abort();
+    term = undefined;
+    clearInterval(pruneTimer);
+    writer.follow();
+    alerts.follow();
+  };
+  const stopLeading = lease.onChange({ acquired: lead, lost: follow });
 
   const realtime: Realtime = {
     source,
@@ -288,14 +333,18 @@ function startRealtime(io: StreamIo, config: RealtimeConfig, buildId: string, db
     trigger: (incident) => source.trigger(incident),
     backfilled,
     stop: async () => {
+      stopLeading();
       clearInterval(pruneTimer);
       unregisterProbe();
       stopping.abort();
+      term?.abort();
       source.stop();
       stream.close();
-      await backfilled;
-      await firstPrune;
+      await started;
+      await termWork;
+      markBackfilled();
       await alerts.close();
+      // Written while the lease is still held: the lease is given back after this (server/main.ts).
       await writer.close();
       if (getRealtime() === handle) registerRealtime(undefined);
     },
@@ -311,6 +360,8 @@ function startRealtime(io: StreamIo, config: RealtimeConfig, buildId: string, db
     sockets: createSocketSessions(io, { scopeDisplays: config.PULSE_AUTH === "on" }),
     acceptMeasured: (samples) => source.acceptMeasured(samples),
     openReceipt: () => source.openReceipt(),
+    leaseHolder: () => lease.holder(),
+    isLeader: () => lease.isHeld,
   };
   registerRealtime(handle);
   log.info("live stream started", { tickMs: config.SIM_TICK_MS, speed: config.SIM_SPEED });

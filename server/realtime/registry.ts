@@ -34,6 +34,10 @@ export interface RealtimeHandle {
    * are accepted or have failed (the next tick waits briefly for it): see TickSource.openReceipt.
    */
   openReceipt(): Receipt;
+  /** The node holding the singletons' lease (server/cluster/lease.ts), or null while none does. */
+  leaseHolder(): Promise<string | null>;
+  /** Whether this node holds it: rollups, alerts, back-fill and retention run here. */
+  isLeader(): boolean;
 }
 
 // Route handlers are loaded by Next in the same process as the custom server but from their
