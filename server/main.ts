@@ -108,6 +108,7 @@ async function start(env: Env, lifecycle: Lifecycle, stop: (reason: string, exit
           topicPrefix: env.MQTT_TOPIC_PREFIX,
         }
       : undefined,
+    cluster: { redisUrl: env.REDIS_URL, clusterName: env.PULSE_CLUSTER },
   });
   // Stops MQTT ingest first, then closes the sockets, flushes rollups and alerts, then the notifications in flight, then Next.js.
   lifecycle.onShutdown("mqtt, http, sockets, live stream (flush rollups and alerts) and notifications in flight", () => application.close());

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { clusterHealthSchema } from "./cluster";
 
 export const healthResponseSchema = z.object({
   status: z.enum(["ok", "degraded"]),
@@ -12,6 +13,8 @@ export const healthResponseSchema = z.object({
     kind: z.enum(["external", "embedded"]),
     error: z.string().optional(),
   }),
+  /** This node among the cluster's (docs/SCALING.md): one process on its own is "standalone". */
+  cluster: clusterHealthSchema,
 });
 
 export type HealthResponse = z.infer<typeof healthResponseSchema>;

@@ -5,6 +5,7 @@ import type { SeriesFilter } from "@/lib/contracts/filters";
 import type { StoredSample } from "@/lib/contracts/ingest";
 import { MAX_SNAPSHOT_TICKS, type ServerInfo } from "@/lib/contracts/realtime";
 import { insertAlert, pruneAlerts, resolveOrphanedAlerts, updateAlert } from "@/lib/db/alerts";
+import { insertIncident, listActiveIncidents, pruneIncidents } from "@/lib/db/incidents";
 import { listDisplays, pruneDisplays, recordHeartbeat } from "@/lib/db/displays";
 import { pruneRollups, upsertRollups } from "@/lib/db/rollups";
 import { pruneSamples } from "@/lib/db/samples";
@@ -35,9 +36,17 @@ import {
 } from "./stream-server";
 import type { AccessGate } from "../access-gate";
 import { TickSource } from "./tick-source";
+import { createClusterBus, type ClusterBus } from "../cluster/bus";
+import { STANDALONE_TRANSPORT, type ClusterTransport } from "../cluster/transport";
 
 const log = createLogger("realtime");
 const DAY_MS = 86_400_000;
+/**
+ * In a cluster, samples are stamped this much after their arrival: the node that stored them
+ * publishes them after the commit, and every node must have them before the tick that first shows
+ * them, or nodes would show them from different ticks (see TickSource.receiptTime).
+ */
+export const CLUSTER_RECEIPT_MARGIN_MS = 250;
 
 export interface Realtime {
   source: TickSource;
@@ -98,6 +107,9 @@ export interface RealtimeDatabase {
   findSamplesForRefill: typeof findSamplesForRefill;
   pruneSamples: typeof pruneSamples;
   listDisplays: typeof listDisplays;
+  insertIncident: typeof insertIncident;
+  listActiveIncidents: typeof listActiveIncidents;
+  pruneIncidents: typeof pruneIncidents;
 }
 
 const POSTGRES: RealtimeDatabase = {
@@ -113,6 +125,9 @@ const POSTGRES: RealtimeDatabase = {
   findSamplesForRefill,
   pruneSamples,
   listDisplays,
+  insertIncident,
+  listActiveIncidents,
+  pruneIncidents,
 };
 
 /** What createRealtimeServer needs; the product, the integration tests and the benchmarks each pass theirs. */
@@ -131,10 +146,14 @@ export interface RealtimeDeps {
   database?: RealtimeDatabase;
   /** Wall-clock milliseconds: the simulator's anchor and the displays' retention. Defaults to Date.now. */
   now?: () => number;
+  /** How this node reaches the cluster's other nodes (server/cluster/transport.ts); none by default. */
+  transport?: ClusterTransport;
 }
 
 export interface RealtimeServer extends Realtime {
   io: StreamIo;
+  /** What this node tells the others, and hears from them. */
+  bus: ClusterBus;
   /**
    * Closes every socket and the HTTP server (stops accepting, cuts open connections), then stops
    * ticking and writes what is still held: sockets first, so nothing is sent from a half-stopped stream.
@@ -150,6 +169,9 @@ export interface RealtimeServer extends Realtime {
  */
 export function createRealtimeServer(httpServer: HttpServer, deps: RealtimeDeps): RealtimeServer {
   const io = createSocketServer(httpServer, deps.limits);
+  const transport = deps.transport ?? STANDALONE_TRANSPORT;
+  transport.attach(io);
+  const bus = createClusterBus(io, transport);
   // engine.io answers /socket.io/ itself (polling and the WebSocket upgrade), ahead of any HTTP
   // "request" listener: the Host allow-list is applied to it here, before the handshake.
   io.engine.use((request: IncomingMessage, response: ServerResponse, next: (error?: Error) => void) => {
@@ -157,17 +179,20 @@ export function createRealtimeServer(httpServer: HttpServer, deps: RealtimeDeps)
     response.writeHead(421, { "content-type": "text/plain" }).end("misdirected request: see PULSE_ALLOWED_HOSTS");
   });
   io.use((socket, next) => void deps.gate.authenticateSocket(socket, next));
-  const realtime = startRealtime(io, deps.config, deps.buildId, deps.database ?? POSTGRES, deps.now ?? Date.now);
+  const realtime = startRealtime(io, bus, transport, deps.config, deps.buildId, deps.database ?? POSTGRES, deps.now ?? Date.now);
   return {
     ...realtime,
     io,
+    bus,
     close: async () => {
+      bus.close();
       // io.close() disconnects every socket and closes the HTTP server (stops accepting).
       await new Promise<void>((resolve) => {
         void io.close(() => resolve());
         httpServer.closeAllConnections();
       });
       await realtime.stop();
+      await transport.close();
     },
   };
 }
@@ -176,7 +201,15 @@ export function createRealtimeServer(httpServer: HttpServer, deps: RealtimeDeps)
  * Starts the live stream on `io`: the simulator's ticks, the socket protocol, per-minute
  * rollups into Postgres, alerts, back-filled history and retention.
  */
-function startRealtime(io: StreamIo, config: RealtimeConfig, buildId: string, db: RealtimeDatabase, now: () => number): Realtime {
+function startRealtime(
+  io: StreamIo,
+  bus: ClusterBus,
+  transport: ClusterTransport,
+  config: RealtimeConfig,
+  buildId: string,
+  db: RealtimeDatabase,
+  now: () => number,
+): Realtime {
   const measured = {
     staleMs: config.MEASURED_STALE_SECONDS * 1000,
     expireMs: config.MEASURED_EXPIRE_SECONDS * 1000,
@@ -203,9 +236,21 @@ function startRealtime(io: StreamIo, config: RealtimeConfig, buildId: string, db
   const stream = attachStreamServer(io, source, info, config.PULSE_AUTH === "on" ? { authorizeFilter } : {});
   const fleet = attachDisplayFleet(io, db.recordHeartbeat);
   const writer = new RollupWriter({ source, write: db.upsertRollups, flushMs: config.ROLLUP_FLUSH_MS });
+  const sessions = createSocketSessions(io, { scopeDisplays: config.PULSE_AUTH === "on" });
+  // What is decided on one node and must reach every node's sockets: each node's handler acts on
+  // its own sockets and answers how many it reached (server/cluster/bus.ts).
+  bus.on("incident:triggered", (incident) => source.trigger(incident));
+  bus.on("samples:stored", ({ samples }) => source.acceptMeasured(samples));
+  bus.on("display-token:revoked", ({ tokenId }) => fleet.revokeToken(tokenId));
+  bus.on("display:reload", ({ displayId }) => fleet.reload(displayId));
+  bus.on("sessions:ended", ({ sessionKeys }) => sessions.closeSessions(sessionKeys));
+  bus.on("playlist:deleted", ({ slug }) => sessions.closePlaylist(slug));
+  bus.on("playlist:changed", ({ playlist }) => sessions.recheckPlaylist(playlist));
+  bus.on("alert:changed", ({ change, alert }) => stream.publishAlert(change, alert));
+  // The node that detects an alert tells every node, each of which sends it to its own clients once.
   const alerts = new AlertService(source, { insert: db.insertAlert, update: db.updateAlert }, (change, alert) => {
     metrics.alertChanges.inc({ change, severity: alert.severity });
-    stream.publishAlert(change, alert);
+    void bus.publish("alert:changed", { change, alert });
   });
   const unregisterProbe = registerRealtimeProbe({
     sockets: () => {
@@ -234,7 +279,19 @@ function startRealtime(io: StreamIo, config: RealtimeConfig, buildId: string, db
   // received since the buffer's start, and of the earlier ones what may still show — reaching back
   // by the expiry (an older sample may still be held stale) and the allowed clock skew (a sample may
   // be received before its instant).
+  // Incidents triggered earlier (on any node) show in the refilled buffer and from the first tick.
+  const loadIncidents = async (what: string) => {
+    try {
+      const fromMs = source.currentInstant() - MAX_SNAPSHOT_TICKS * config.SIM_TICK_MS * config.SIM_SPEED;
+      for (const incident of await db.listActiveIncidents(fromMs)) source.trigger(incident);
+    } catch (error) {
+      log.warn(`reading triggered incidents failed ${what}`, { error: error instanceof Error ? error.message : String(error) });
+    }
+  };
+  // Messages sent while Redis was away are lost: what is stored is read again on its return.
+  const unsubscribeReconnect = transport.onReconnected(() => void loadIncidents("after Redis returned"));
   const started = (async () => {
+    await loadIncidents("at start");
     let stored: StoredSample[] = [];
     try {
       const refill = await db.findSamplesForRefill(source.refillFromMs(), measured.expireMs + config.INGEST_MAX_SKEW_SECONDS * 1000);
@@ -269,10 +326,13 @@ function startRealtime(io: StreamIo, config: RealtimeConfig, buildId: string, db
       const rollups = await db.pruneRollups(before);
       const pruned = await db.pruneAlerts(before);
       const displays = await db.pruneDisplays(now() - config.HISTORY_RETENTION_DAYS * DAY_MS);
-      const sessions = await db.pruneSessions();
+      const ended = await db.pruneSessions();
       // Samples by their own (real) instant, like the displays.
       const samples = await db.pruneSamples(now() - config.HISTORY_RETENTION_DAYS * DAY_MS);
-      if (rollups + pruned + displays + sessions + samples > 0) log.info("pruned old history", { rollups, alerts: pruned, displays, sessions, samples });
+      const incidents = await db.pruneIncidents(before);
+      if (rollups + pruned + displays + ended + samples + incidents > 0) {
+        log.info("pruned old history", { rollups, alerts: pruned, displays, sessions: ended, samples, incidents });
+      }
     } catch (error) {
       log.warn("pruning history failed", { error: error instanceof Error ? error.message : String(error) });
     }
@@ -289,6 +349,7 @@ function startRealtime(io: StreamIo, config: RealtimeConfig, buildId: string, db
     backfilled,
     stop: async () => {
       clearInterval(pruneTimer);
+      unsubscribeReconnect();
       unregisterProbe();
       stopping.abort();
       source.stop();
@@ -300,17 +361,28 @@ function startRealtime(io: StreamIo, config: RealtimeConfig, buildId: string, db
       if (getRealtime() === handle) registerRealtime(undefined);
     },
   };
+  // Route handlers act through the bus: on this node at once, and on every other node.
+  const clustered = transport.kind !== "none";
   const handle: RealtimeHandle = {
     info,
     currentInstant: () => source.currentInstant(),
-    trigger: realtime.trigger,
+    trigger: async (incident) => {
+      // Stored first: a node that starts (or reconnects) later reads it from there.
+      await db.insertIncident(incident);
+      await bus.publish("incident:triggered", incident);
+    },
     snapshot: (filter, ticks) => snapshotFor(source, filter, ticks),
-    reloadDisplay: fleet.reload,
-    revokeDisplayToken: fleet.revokeToken,
+    reloadDisplay: (displayId) => bus.publish("display:reload", { displayId }),
+    revokeDisplayToken: (tokenId) => bus.publish("display-token:revoked", { tokenId }),
     connectedDisplays: fleet.connected,
-    sockets: createSocketSessions(io, { scopeDisplays: config.PULSE_AUTH === "on" }),
-    acceptMeasured: (samples) => source.acceptMeasured(samples),
-    receiptTime: () => source.receiptTime(),
+    sockets: {
+      closeSessions: (sessionKeys) => (sessionKeys.length === 0 ? Promise.resolve(0) : bus.publish("sessions:ended", { sessionKeys: [...sessionKeys] })),
+      closePlaylist: (slug) => bus.publish("playlist:deleted", { slug }),
+      recheckPlaylist: (playlist) => bus.publish("playlist:changed", { playlist }),
+    },
+    acceptMeasured: (samples) => void bus.publish("samples:stored", { samples: [...samples] }),
+    receiptTime: () => source.receiptTime(clustered ? CLUSTER_RECEIPT_MARGIN_MS : 0),
+    cluster: () => ({ ...bus.health(), leaseHolder: null }),
   };
   registerRealtime(handle);
   log.info("live stream started", { tickMs: config.SIM_TICK_MS, speed: config.SIM_SPEED });

@@ -1,5 +1,6 @@
 import "server-only";
 import type { Incident } from "@/lib/domain/simulator/incidents";
+import type { ClusterHealth } from "@/lib/contracts/cluster";
 import type { SeriesFilter } from "@/lib/contracts/filters";
 import type { StoredSample } from "@/lib/contracts/ingest";
 import type { ServerInfo, StreamSubscribed } from "@/lib/contracts/realtime";
@@ -11,25 +12,27 @@ export interface RealtimeHandle {
   info: ServerInfo;
   /** The simulated instant of the newest tick. */
   currentInstant(): number;
-  /** Adds an incident on demand (demos, tests); it appears from the next tick. */
-  trigger(incident: Incident): void;
+  /** Stores an incident triggered on demand and adds it on every node; it appears from the next tick. */
+  trigger(incident: Incident): Promise<void>;
   /** The recent window of a filter, as a subscription would answer it. */
   snapshot(filter: SeriesFilter, ticks: number): StreamSubscribed;
-  /** Asks a wall screen to reload; how many of its sockets were reached. */
-  reloadDisplay(displayId: string): number;
-  /** Cuts off the screens using a display token that was just revoked. */
-  revokeDisplayToken(tokenId: number): number;
-  /** Screens with a socket open now. */
+  /** Asks a wall screen to reload, on whichever node its sockets are; how many were reached. */
+  reloadDisplay(displayId: string): Promise<number>;
+  /** Cuts off the screens using a display token that was just revoked, on every node; how many. */
+  revokeDisplayToken(tokenId: number): Promise<number>;
+  /** Screens with a socket open now on this node. */
   connectedDisplays(): Set<string>;
-  /** Ends open sockets that a session's end or a playlist's change no longer allows. */
-  sockets: SocketSessions;
+  /** Ends open sockets, on every node, that a session's end or a playlist's change no longer allows; each answers how many. */
+  sockets: { [Method in keyof SocketSessions]: (...args: Parameters<SocketSessions[Method]>) => Promise<number> };
   /**
    * Hands the live stream samples that were just stored (durably, lib/db/samples.ts): their
-   * series turn measured from the next tick. Called by every ingest path after the commit.
+   * series turn measured from the next tick, on every node. Called by every ingest path after the commit.
    */
   acceptMeasured(samples: readonly StoredSample[]): void;
   /** The receipt time (real ms) to store with samples about to be stored: see TickSource.receiptTime. */
   receiptTime(): number;
+  /** This node among the cluster's, for /api/health. */
+  cluster(): ClusterHealth;
 }
 
 // Route handlers are loaded by Next in the same process as the custom server but from their

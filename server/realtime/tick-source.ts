@@ -89,10 +89,11 @@ export class TickSource {
    * The receipt time to stamp on samples about to be stored (real ms): now, but always after the
    * due time of the newest tick already produced. A sample is visible at a tick once its receipt is
    * at or before the tick's due time, so a stamp taken this way is first shown by the next tick
-   * produced, live and in a refill after a restart alike.
+   * produced, live and in a refill after a restart alike. `aheadMs` stamps it that much later, so
+   * that other nodes, which hear of it only after the commit, still get it before the tick that shows it.
    */
-  receiptTime(): number {
-    const now = this.now();
+  receiptTime(aheadMs = 0): number {
+    const now = this.now() + aheadMs;
     return this.lastSeq < 0 ? now : Math.max(now, dueAt(this.clock, this.lastSeq) + 1);
   }
 
@@ -153,10 +154,15 @@ export class TickSource {
     return this.buffer.latest(this.lastSeq - seq);
   }
 
-  /** Adds an incident triggered on demand; it shows in every tick from its start. */
+  /**
+   * Adds an incident triggered on demand; it shows in every tick from its start. The same incident
+   * given again (a cluster message repeated, the stored ones reloaded) replaces itself, never doubles.
+   */
   trigger(incident: Incident): void {
     const nowMs = simulatedInstant(this.clock, this.lastSeq);
-    this.manualIncidents = [...this.manualIncidents.filter((active) => incidentEndMs(active) > nowMs), incident];
+    const same = (active: Incident) =>
+      active.kind === incident.kind && active.operator === incident.operator && active.sector === incident.sector && active.startMs === incident.startMs;
+    this.manualIncidents = [...this.manualIncidents.filter((active) => incidentEndMs(active) > nowMs && !same(active)), incident];
   }
 
   /** The simulated instant of the newest tick. */
