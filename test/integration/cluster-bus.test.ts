@@ -1,4 +1,7 @@
+import { createServer } from "node:http";
+import { Server } from "socket.io";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CLUSTER_BUS_EVENT } from "@/lib/contracts/cluster";
 import type { Alert } from "@/lib/contracts/alerts";
 import type { StreamSubscribed, Tick } from "@/lib/contracts/realtime";
 import { createDisplayToken } from "@/lib/db/display-tokens";
@@ -10,6 +13,7 @@ import { ConnectionModel } from "@/lib/domain/simulator/model";
 import { signedInAccount, type TestAccount } from "../support/accounts";
 import { dropClusterKeys, startClusterNode, TEST_REDIS, uniqueClusterName, waitForPeers, type ClusterNode } from "../support/cluster";
 import { openSeededDatabase } from "../support/database";
+import { connectClusterTransport } from "@/server/cluster/transport";
 import { connectSocket, eventually, type TestSocket } from "../support/stream-server";
 import { startTcpProxy, type TcpProxy } from "../support/tcp-proxy";
 
@@ -189,6 +193,27 @@ describe("a cluster of two nodes on Redis", () => {
     expect(shownB.v).toEqual(shownA.v);
   });
 
+  it("logs and drops a malformed cluster message, and keeps serving", async () => {
+    // A stranger on the cluster's Redis channels: a socket.io server of the test's own with the same adapter.
+    const transport = await connectClusterTransport({ redisUrl: `redis://${TEST_REDIS.host}:${TEST_REDIS.port}`, clusterName });
+    const stranger = new Server(createServer());
+    transport.attach(stranger);
+    try {
+      stranger.serverSideEmit(CLUSTER_BUS_EVENT, { event: "display:reload", from: "stranger", payload: { displayId: 42 } });
+      stranger.serverSideEmit(CLUSTER_BUS_EVENT, { event: "no:such-event", from: "stranger", payload: {} });
+      await eventually("both nodes logging the drops", () =>
+        [a, b].every((node) => node.output().match(/dropped a malformed cluster message/g)?.length === 2),
+      ).catch((error: Error) => {
+        throw new Error(`${error.message}; node A said:\n${a.output().slice(-3000)}`);
+      });
+      expect(a.output()).toMatch(/"problem":"displayId: [^"]*","msg":"dropped a malformed cluster message"/);
+      expect((await a.health()).body.status).toBe("ok");
+    } finally {
+      await new Promise<void>((resolve) => void stranger.close(() => resolve()));
+      await transport.close();
+    }
+  });
+
   it("keeps local screens ticking while Redis is away, says degraded, and recovers when it returns", { timeout: 90_000 }, async () => {
     const onA = await watchAll(await open(a));
     await eventually("a first tick", () => onA.length > 0);
@@ -203,6 +228,11 @@ describe("a cluster of two nodes on Redis", () => {
     const seqs = onA.map((tick) => tick.s);
     expect(seqs).toEqual(seqs.map((_, index) => seqs[0]! + index));
 
+    // Triggered while Redis is away: stored, so node A shows it once Redis is back (re-read, or the message delivered late).
+    const triggered = await send(b, "POST", "/api/simulator/incidents", { kind: "outage", operator: "china-unicom", magnitude: 0.9, durationSeconds: 60 });
+    expect(triggered.status).toBe(201);
+    const startMs = Date.parse(((await triggered.json()) as { incident: { startsAt: string } }).incident.startsAt);
+
     await proxy.restore();
     await eventually("health back to ok on both nodes", async () => {
       const [fromA, fromB] = await Promise.all([a.health(), b.health()]);
@@ -215,5 +245,11 @@ describe("a cluster of two nodes on Redis", () => {
     const reloaded = new Promise<void>((resolve) => screen.once("display:reload", () => resolve()));
     await eventually("a reload through B reaching A after Redis returned", async () => (await send(b, "POST", "/api/displays/cluster-screen-02/reload")).status === 202, 30_000);
     await reloaded;
+    const unicom = seriesIndex("china-unicom", "energy");
+    const model = new ConnectionModel(SEED);
+    const shown = await eventually("the incident triggered during the outage on A", () =>
+      onA.find((tick) => tick.t > startMs + 2_000 && tick.v[unicom]! < model.valuesAt(tick.t)[unicom]! * 0.9),
+    30_000);
+    expect(shown).toBeDefined();
   });
 });
