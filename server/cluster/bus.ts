@@ -118,11 +118,19 @@ export function createClusterBus(io: StreamIo, transport: ClusterTransport, opti
     async publish(event, payload) {
       const local = runLocal(event, payload);
       if (!clustered) return local;
-      return local + (await sendRemote({ event, from: NODE_ID, payload }, true));
+      try {
+        return local + (await sendRemote({ event, from: NODE_ID, payload }, true));
+      } catch (error) {
+        // This node has acted; the others will not hear of it (a closing adapter, say). Nothing to throw at a caller.
+        log.warn("a cluster event could not be sent to the other nodes", { event, error: error instanceof Error ? error.message : String(error) });
+        return local;
+      }
     },
     health() {
       const cutoff = now() - PEER_TIMEOUT_MS;
-      const recent = [...peers].filter(([, seenMs]) => seenMs >= cutoff).sort(([, a], [, b]) => b - a);
+      // A restarted node comes back under a new id: forget the silent ones rather than keep them all.
+      for (const [nodeId, seenMs] of peers) if (seenMs < cutoff) peers.delete(nodeId);
+      const recent = [...peers].sort(([, a], [, b]) => b - a);
       const redis = transport.redisStatus();
       return {
         mode: clustered ? "cluster" : "standalone",
