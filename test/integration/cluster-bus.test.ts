@@ -7,7 +7,7 @@ import type { StreamSubscribed, Tick } from "@/lib/contracts/realtime";
 import { createDisplayToken } from "@/lib/db/display-tokens";
 import { createIngestKey } from "@/lib/db/ingest-keys";
 import { ensureDefaultPlaylist } from "@/lib/db/playlists";
-import { seriesIndex } from "@/lib/domain/series";
+import { SERIES, seriesIndex } from "@/lib/domain/series";
 import { manualIncident } from "@/lib/domain/simulator/incidents";
 import { ConnectionModel } from "@/lib/domain/simulator/model";
 import { signedInAccount, type TestAccount } from "../support/accounts";
@@ -32,7 +32,11 @@ let proxy: TcpProxy;
 let clusterName: string;
 let a: ClusterNode;
 let b: ClusterNode;
+let c: ClusterNode | undefined;
 let operator: TestAccount;
+let nodeEnv: Record<string, string>;
+/** The incident the second test triggers, for the node started later. */
+let telecomOutage: ReturnType<typeof manualIncident> | undefined;
 const sockets: TestSocket[] = [];
 
 function open(node: ClusterNode, cookie?: string): Promise<TestSocket> {
@@ -64,21 +68,21 @@ beforeAll(async () => {
   operator = await signedInAccount("operator");
   proxy = await startTcpProxy(TEST_REDIS);
   clusterName = uniqueClusterName();
-  const env = {
+  const env = (nodeEnv = {
     DATABASE_URL: database.url,
     REDIS_URL: `redis://127.0.0.1:${proxy.port}`,
     PULSE_CLUSTER: clusterName,
     SIM_SEED: SEED,
     SIM_TICK_MS: "200",
     HISTORY_BACKFILL_HOURS: "0",
-  };
+  });
   [a, b] = await Promise.all([startClusterNode(env), startClusterNode(env)]);
   await waitForPeers([a, b]);
 }, 120_000);
 
 afterAll(async () => {
   for (const socket of sockets) socket.close();
-  await Promise.all([a?.stop(), b?.stop()]);
+  await Promise.all([a?.stop(), b?.stop(), c?.stop()]);
   await proxy?.close();
   if (clusterName) await dropClusterKeys(clusterName);
   await database?.close();
@@ -106,6 +110,7 @@ describe("a cluster of two nodes on Redis", () => {
     const model = new ConnectionModel(SEED);
     const incident = manualIncident("outage", { operator: "china-telecom", sector: null }, startMs, { magnitude: 0.9, durationMs: 60_000 });
     const telecom = seriesIndex("china-telecom", "energy");
+    telecomOutage = incident;
 
     const shown = await eventually("a tick on B well into the incident", () => onB.find((tick) => tick.t > startMs + 2_000));
     expect(shown.v).toEqual(model.valuesAt(shown.t, [incident]));
@@ -191,6 +196,25 @@ describe("a cluster of two nodes on Redis", () => {
     ]);
     expect(shownB.s).toBe(shownA.s);
     expect(shownB.v).toEqual(shownA.v);
+  });
+
+  it("shows the incidents triggered earlier on a node started later, from its first answer (they are stored)", { timeout: 90_000 }, async () => {
+    expect(telecomOutage).toBeDefined();
+    c = await startClusterNode(nodeEnv);
+    const socket = await open(c);
+    const answer = (await socket.emitWithAck("stream:subscribe", { ...ALL, snapshotTicks: 900 })) as { ok: boolean; data: StreamSubscribed };
+    expect(answer.ok).toBe(true);
+    const during = answer.data.ticks.filter((tick) => tick.t > telecomOutage!.startMs);
+    expect(during.length).toBeGreaterThan(0);
+    const model = new ConnectionModel(SEED);
+    // China Telecom's series (china-mobile energy is measured since the sample test).
+    const telecom = SERIES.flatMap((series, index) => (series.operator === "china-telecom" ? [index] : []));
+    for (const tick of during) {
+      const expected = model.valuesAt(tick.t, [telecomOutage!]);
+      expect(telecom.map((index) => tick.v[index])).toEqual(telecom.map((index) => expected[index]));
+    }
+    await c.stop();
+    c = undefined;
   });
 
   it("logs and drops a malformed cluster message, and keeps serving", async () => {
