@@ -21,6 +21,12 @@ export const PEER_TIMEOUT_MS = 3 * HEARTBEAT_INTERVAL_MS;
 /** How long a publish waits for the other nodes' counts before answering with those it has. */
 const ANSWER_TIMEOUT_MS = 2_000;
 
+/**
+ * The events whose callers report how many sockets were reached (a reload answers 404 when no node
+ * has the screen): for these a publish waits for every node's count. The others are sent and not waited for.
+ */
+const COUNTED: ReadonlySet<ClusterEventName> = new Set(["display-token:revoked", "display:reload", "sessions:ended", "playlist:deleted", "playlist:changed"]);
+
 /** This process among the cluster's nodes: host name and process id, as logs and /api/health show it. */
 export const NODE_ID = `${hostname()}:${process.pid}`;
 
@@ -32,8 +38,9 @@ export interface ClusterBus {
   /** Sets this node's handler of `event` (one per event). */
   on<E extends ClusterEventName>(event: E, handler: ClusterHandler<E>): void;
   /**
-   * Runs the handler here at once, then on every other node. Resolves with the sockets reached over
-   * every node that answered within two seconds (a node that did not still gets the event).
+   * Runs the handler here at once, then on every other node. Resolves with the sockets reached:
+   * for the counted events over every node that answered within two seconds (a node that did not
+   * still gets the event), for the others on this node.
    */
   publish<E extends ClusterEventName>(event: E, payload: ClusterEventPayload<E>): Promise<number>;
   /** For /api/health: mode, this node, its peers and Redis's state (the lease holder is filled by the caller). */
@@ -119,7 +126,7 @@ export function createClusterBus(io: StreamIo, transport: ClusterTransport, opti
       const local = runLocal(event, payload);
       if (!clustered) return local;
       try {
-        return local + (await sendRemote({ event, from: NODE_ID, payload }, true));
+        return local + (await sendRemote({ event, from: NODE_ID, payload }, COUNTED.has(event)));
       } catch (error) {
         // This node has acted; the others will not hear of it (a closing adapter, say). Nothing to throw at a caller.
         log.warn("a cluster event could not be sent to the other nodes", { event, error: error instanceof Error ? error.message : String(error) });
