@@ -24,7 +24,19 @@ export interface ClusterNode {
  * it picks, with `env` on top of the test's environment, and waits until it serves.
  */
 export async function startClusterNode(env: Record<string, string>): Promise<ClusterNode> {
-  const child = spawn(process.execPath, ["--import", "tsx", "test/support/cluster-node.ts"], {
+  return (await startNodes("test/support/cluster-node.ts", env, 1))[0]!;
+}
+
+/**
+ * Two nodes as the workers of one node:cluster primary (test/support/cluster-primary.ts), talking
+ * through its IPC; stopping either stops the primary and both.
+ */
+export function startWorkerNodes(env: Record<string, string>): Promise<ClusterNode[]> {
+  return startNodes("test/support/cluster-primary.ts", env, 2);
+}
+
+async function startNodes(entry: string, env: Record<string, string>, count: number): Promise<ClusterNode[]> {
+  const child = spawn(process.execPath, ["--import", "tsx", entry], {
     env: { ...process.env, TSX_TSCONFIG_PATH: "tsconfig.node.json", NO_COLOR: "1", PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "info", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -32,19 +44,23 @@ export async function startClusterNode(env: Record<string, string>): Promise<Clu
   child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
   const exited = once(child, "exit");
-  const port = await eventually(
-    "a cluster node listening",
+  const ports = await eventually(
+    `${count} cluster node(s) listening`,
     () => {
       if (child.exitCode !== null) throw new Error(`the cluster node exited with ${child.exitCode}:\n${output}`);
-      return /^listening (\d+)$/m.exec(output)?.[1];
+      const found = [...output.matchAll(/^listening (\d+)$/gm)].map((match) => match[1]!);
+      return found.length >= count && found;
     },
     60_000,
   );
-  const url = `http://127.0.0.1:${port}`;
+  return ports.map((port) => node(`http://127.0.0.1:${port}`, child, () => output, exited));
+}
+
+function node(url: string, child: ChildProcess, output: () => string, exited: Promise<unknown>): ClusterNode {
   return {
     url,
     process: child,
-    output: () => output,
+    output,
     health: async () => {
       const response = await fetch(`${url}/api/health`);
       const body = (await response.json()) as { status: string; cluster: unknown };
