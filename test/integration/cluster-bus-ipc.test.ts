@@ -5,7 +5,7 @@ import { ensureDefaultPlaylist } from "@/lib/db/playlists";
 import { manualIncident } from "@/lib/domain/simulator/incidents";
 import { ConnectionModel } from "@/lib/domain/simulator/model";
 import { signedInAccount, type TestAccount } from "../support/accounts";
-import { startWorkerNodes, waitForPeers, type ClusterNode } from "../support/cluster";
+import { startWorkerNodes, waitForPeers, type ClusterNode } from "../support/bus-cluster";
 import { openSeededDatabase } from "../support/database";
 import { connectSocket, eventually, type TestSocket } from "../support/stream-server";
 

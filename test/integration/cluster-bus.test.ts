@@ -11,14 +11,14 @@ import { SERIES, seriesIndex } from "@/lib/domain/series";
 import { manualIncident } from "@/lib/domain/simulator/incidents";
 import { ConnectionModel } from "@/lib/domain/simulator/model";
 import { signedInAccount, type TestAccount } from "../support/accounts";
-import { dropClusterKeys, startClusterNode, TEST_REDIS, uniqueClusterName, waitForPeers, type ClusterNode } from "../support/cluster";
+import { dropClusterKeys, startClusterNode, TEST_REDIS, uniqueClusterName, waitForPeers, type ClusterNode } from "../support/bus-cluster";
 import { openSeededDatabase } from "../support/database";
 import { connectClusterTransport } from "@/server/cluster/transport";
 import { connectSocket, eventually, type TestSocket } from "../support/stream-server";
 import { startTcpProxy, type TcpProxy } from "../support/tcp-proxy";
 
 /**
- * Two real server processes (test/support/cluster-node.ts: the product's realtime server, cluster
+ * Two real server processes (test/support/bus-node.ts: the product's realtime server, cluster
  * transport and route handlers) on one PostgreSQL database and the machine's Redis, under a
  * cluster name of this run's own. Redis is reached through a relay this test can cut: the
  * machine's Redis itself is never touched.

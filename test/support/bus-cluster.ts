@@ -20,19 +20,19 @@ export interface ClusterNode {
 }
 
 /**
- * Starts one node of a test cluster (test/support/cluster-node.ts) as its own process on a port
+ * Starts one node of a test cluster (test/support/bus-node.ts) as its own process on a port
  * it picks, with `env` on top of the test's environment, and waits until it serves.
  */
 export async function startClusterNode(env: Record<string, string>): Promise<ClusterNode> {
-  return (await startNodes("test/support/cluster-node.ts", env, 1))[0]!;
+  return (await startNodes("test/support/bus-node.ts", env, 1))[0]!;
 }
 
 /**
- * Two nodes as the workers of one node:cluster primary (test/support/cluster-primary.ts), talking
+ * Two nodes as the workers of one node:cluster primary (test/support/bus-primary.ts), talking
  * through its IPC; stopping either stops the primary and both.
  */
 export function startWorkerNodes(env: Record<string, string>): Promise<ClusterNode[]> {
-  return startNodes("test/support/cluster-primary.ts", env, 2);
+  return startNodes("test/support/bus-primary.ts", env, 2);
 }
 
 async function startNodes(entry: string, env: Record<string, string>, count: number): Promise<ClusterNode[]> {
