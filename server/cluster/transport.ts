@@ -34,6 +34,9 @@ export interface ClusterTransport {
 // node-redis retries with a growing delay by itself; capped so a returning Redis is found quickly.
 const reconnectDelay = (retries: number) => Math.min(100 * 2 ** retries, 2_000) + Math.floor(Math.random() * 100);
 
+/** Messages held for Redis's return, at most (each is one command: a cluster message or a broadcast). */
+const COMMANDS_QUEUED_WHILE_AWAY = 10_000;
+
 /** The default in-memory adapter: one process on its own. */
 export const STANDALONE_TRANSPORT: ClusterTransport = {
   kind: "none",
@@ -60,7 +63,13 @@ export async function connectClusterTransport(options: ClusterTransportOptions):
 }
 
 async function connectRedis(url: string, clusterName: string): Promise<ClusterTransport> {
-  const client = createClient({ url, socket: { reconnectStrategy: reconnectDelay, connectTimeout: 5_000 } });
+  const client = createClient({
+    url,
+    socket: { reconnectStrategy: reconnectDelay, connectTimeout: 5_000 },
+    // While Redis is away, messages wait in the client for its return; a long outage under heavy
+    // ingest must not grow that without end: past this many, new ones are dropped (the adapter logs it).
+    commandsQueueMaxLength: COMMANDS_QUEUED_WHILE_AWAY,
+  });
   const reconnected = new Set<() => void>();
   let everReady = false;
   let lost = false;
