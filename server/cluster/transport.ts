@@ -67,7 +67,7 @@ async function connectRedis(url: string, clusterName: string): Promise<ClusterTr
     url,
     socket: { reconnectStrategy: reconnectDelay, connectTimeout: 5_000 },
     // While Redis is away, messages wait in the client for its return; a long outage under heavy
-    // ingest must not grow that without end: past this many, new ones are dropped (the adapter logs it).
+    // ingest must not grow that without end: past this many, new ones are dropped.
     commandsQueueMaxLength: COMMANDS_QUEUED_WHILE_AWAY,
   });
   const reconnected = new Set<() => void>();

@@ -275,10 +275,6 @@ function startRealtime(
 
   writer.start();
   alerts.start();
-  // The resume buffer is refilled with the measured samples the previous process showed: those
-  // received since the buffer's start, and of the earlier ones what may still show — reaching back
-  // by the expiry (an older sample may still be held stale) and the allowed clock skew (a sample may
-  // be received before its instant).
   // Incidents triggered earlier (on any node) show in the refilled buffer and from the first tick.
   const loadIncidents = async (what: string) => {
     try {
@@ -290,6 +286,10 @@ function startRealtime(
   };
   // Messages sent while Redis was away are lost: what is stored is read again on its return.
   const unsubscribeReconnect = transport.onReconnected(() => void loadIncidents("after Redis returned"));
+  // The resume buffer is refilled with the measured samples the previous process showed: those
+  // received since the buffer's start, and of the earlier ones what may still show — reaching back
+  // by the expiry (an older sample may still be held stale) and the allowed clock skew (a sample may
+  // be received before its instant).
   const started = (async () => {
     await loadIncidents("at start");
     let stored: StoredSample[] = [];
