@@ -284,7 +284,7 @@ function startRealtime(
       log.warn(`reading triggered incidents failed ${what}`, { error: error instanceof Error ? error.message : String(error) });
     }
   };
-  // Messages sent while Redis was away are lost: what is stored is read again on its return.
+  // A message sent while Redis was away may be lost (the client's queue is bounded): what is stored is read again on its return.
   const unsubscribeReconnect = transport.onReconnected(() => void loadIncidents("after Redis returned"));
   // The resume buffer is refilled with the measured samples the previous process showed: those
   // received since the buffer's start, and of the earlier ones what may still show — reaching back
