@@ -26,6 +26,13 @@ describe("parseEnv", () => {
     expect(() => parseEnv({ DATABASE_URL: "mysql://x" })).toThrow(/DATABASE_URL: expected a postgres:\/\//);
   });
 
+  it("names the cluster in Redis m2m-pulse unless PULSE_CLUSTER says otherwise, and refuses a name that would not be a clean key prefix", () => {
+    expect(parseEnv({}).PULSE_CLUSTER).toBe("m2m-pulse");
+    expect(parseEnv({ PULSE_CLUSTER: "noc-beijing.2" }).PULSE_CLUSTER).toBe("noc-beijing.2");
+    expect(() => parseEnv({ PULSE_CLUSTER: "a b" })).toThrow(/PULSE_CLUSTER: expected 1–64 letters/);
+    expect(() => parseEnv({ PULSE_CLUSTER: "x:y" })).toThrow(/PULSE_CLUSTER/);
+  });
+
   it("reports every bad variable at once", () => {
     expect(() => parseEnv({ PORT: "-1", LOG_LEVEL: "loud" })).toThrow(/PORT: .*; LOG_LEVEL: /);
   });

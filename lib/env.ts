@@ -106,6 +106,11 @@ const envSchema = z.object({
    */
   REDIS_URL: z.preprocess(emptyAsUnset, z.string().regex(/^rediss?:\/\/[^\s]+$/, "expected a redis:// or rediss:// URL").optional()),
   /**
+   * The cluster's name in Redis: the prefix of its stream, channels and keys, so that two clusters
+   * (or parallel test runs) sharing one Redis never see each other's messages.
+   */
+  PULSE_CLUSTER: z.preprocess(emptyAsUnset, z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, "expected 1–64 letters, digits, _, . or -").default("m2m-pulse")),
+  /**
    * Worker processes `npm start` runs on one port (node:cluster): a number, or "auto" for one per
    * core. Unset or 1: the server runs in the started process itself.
    */

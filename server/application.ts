@@ -7,6 +7,7 @@ import { createHttpEdge } from "./http-edge";
 import { createDispatcher, type Dispatcher, type DispatcherOptions } from "./notifications/dispatcher";
 import { startMqttIngest, type MqttIngest, type MqttIngestOptions } from "./ingest/mqtt";
 import { createPageAvailability } from "./page-availability";
+import { connectClusterTransport, type ClusterTransportOptions } from "./cluster/transport";
 import { createRealtimeServer, type RealtimeDeps, type RealtimeServer } from "./realtime";
 import { createRequestListener } from "./request-pipeline";
 
@@ -33,6 +34,8 @@ export interface ApplicationOptions {
    * per cluster, so that its persistent session is never fought over. Default: a standalone server's.
    */
   lease?: Lease;
+  /** REDIS_URL and PULSE_CLUSTER: how this node reaches the others (none: one process on its own). */
+  cluster?: ClusterTransportOptions;
 }
 
 export interface Application {
@@ -80,7 +83,9 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
 
   httpServer.on("request", createRequestListener({ edge, gate: options.gate, pages, handle: handleRequest }));
 
-  const realtime = createRealtimeServer(httpServer, { ...options.realtime, gate: options.gate, isAllowedHost: edge.isAllowedHost, lease: options.lease });
+  // Before the stream starts: its first ticks and any incident it loads are the cluster's.
+  const transport = await connectClusterTransport(options.cluster ?? { clusterName: "m2m-pulse" });
+  const realtime = createRealtimeServer(httpServer, { ...options.realtime, gate: options.gate, isAllowedHost: edge.isAllowedHost, lease: options.lease, transport });
   const notifications = options.notifications === false ? undefined : createDispatcher(options.notifications);
   notifications?.start();
   let mqttIngest: MqttIngest | undefined;

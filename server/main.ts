@@ -126,6 +126,7 @@ async function start(env: Env, lifecycle: Lifecycle, stop: (reason: string, exit
         }
       : undefined,
     lease,
+    cluster: { redisUrl: env.REDIS_URL, clusterName: env.PULSE_CLUSTER },
   });
   // Stops MQTT ingest first, then closes the sockets, flushes rollups and alerts, then the notifications in flight, then Next.js.
   lifecycle.onShutdown("mqtt, http, sockets, live stream (flush rollups and alerts) and notifications in flight", () => application.close());

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { clusterHealthSchema } from "./cluster";
 
 export const healthResponseSchema = z.object({
   status: z.enum(["ok", "degraded"]),
@@ -12,17 +13,8 @@ export const healthResponseSchema = z.object({
     kind: z.enum(["external", "embedded"]),
     error: z.string().optional(),
   }),
-  /** Present while the live stream runs. */
-  cluster: z
-    .object({
-      /**
-       * The node running the singletons (rollups, alerts, back-fill, retention, MQTT ingest):
-       * "<host>:<pid>" (docs/SCALING.md); this server itself when standalone; null while no node
-       * holds the lease (a takeover in progress) or the database cannot be asked.
-       */
-      leaseHolder: z.string().nullable(),
-    })
-    .optional(),
+  /** This node among the cluster's (docs/SCALING.md): one process on its own is "standalone". */
+  cluster: clusterHealthSchema,
 });
 
 export type HealthResponse = z.infer<typeof healthResponseSchema>;

@@ -5,6 +5,7 @@ import type { SeriesFilter } from "@/lib/contracts/filters";
 import type { StoredSample } from "@/lib/contracts/ingest";
 import { MAX_SNAPSHOT_TICKS, type ServerInfo } from "@/lib/contracts/realtime";
 import { findOpenAlerts, insertAlert, pruneAlerts, resolveOrphanedAlerts, updateAlert } from "@/lib/db/alerts";
+import { insertIncident, listActiveIncidents, pruneIncidents } from "@/lib/db/incidents";
 import { listDisplays, pruneDisplays, recordHeartbeat } from "@/lib/db/displays";
 import { pruneRollups, upsertRollups } from "@/lib/db/rollups";
 import { pruneSamples } from "@/lib/db/samples";
@@ -38,6 +39,8 @@ import {
 } from "./stream-server";
 import type { AccessGate } from "../access-gate";
 import { TickSource } from "./tick-source";
+import { createClusterBus, type ClusterBus } from "../cluster/bus";
+import { STANDALONE_TRANSPORT, type ClusterTransport } from "../cluster/transport";
 
 const log = createLogger("realtime");
 const DAY_MS = 86_400_000;
@@ -105,6 +108,9 @@ export interface RealtimeDatabase {
   findSamplesForRefill: typeof findSamplesForRefill;
   pruneSamples: typeof pruneSamples;
   listDisplays: typeof listDisplays;
+  insertIncident: typeof insertIncident;
+  listActiveIncidents: typeof listActiveIncidents;
+  pruneIncidents: typeof pruneIncidents;
 }
 
 const POSTGRES: RealtimeDatabase = {
@@ -121,6 +127,9 @@ const POSTGRES: RealtimeDatabase = {
   findSamplesForRefill,
   pruneSamples,
   listDisplays,
+  insertIncident,
+  listActiveIncidents,
+  pruneIncidents,
 };
 
 /** What createRealtimeServer needs; the product, the integration tests and the benchmarks each pass theirs. */
@@ -144,10 +153,14 @@ export interface RealtimeDeps {
    * of the lease (server/cluster/lease.ts). Defaults to a standalone server's, held from the start.
    */
   lease?: Lease;
+  /** How this node reaches the cluster's other nodes (server/cluster/transport.ts); none by default. */
+  transport?: ClusterTransport;
 }
 
 export interface RealtimeServer extends Realtime {
   io: StreamIo;
+  /** What this node tells the others, and hears from them. */
+  bus: ClusterBus;
   /**
    * Closes every socket and the HTTP server (stops accepting, cuts open connections), then stops
    * ticking and writes what is still held: sockets first, so nothing is sent from a half-stopped stream.
@@ -163,6 +176,9 @@ export interface RealtimeServer extends Realtime {
  */
 export function createRealtimeServer(httpServer: HttpServer, deps: RealtimeDeps): RealtimeServer {
   const io = createSocketServer(httpServer, deps.limits);
+  const transport = deps.transport ?? STANDALONE_TRANSPORT;
+  transport.attach(io);
+  const bus = createClusterBus(io, transport);
   // engine.io answers /socket.io/ itself (polling and the WebSocket upgrade), ahead of any HTTP
   // "request" listener: the Host allow-list is applied to it here, before the handshake.
   io.engine.use((request: IncomingMessage, response: ServerResponse, next: (error?: Error) => void) => {
@@ -170,17 +186,20 @@ export function createRealtimeServer(httpServer: HttpServer, deps: RealtimeDeps)
     response.writeHead(421, { "content-type": "text/plain" }).end("misdirected request: see PULSE_ALLOWED_HOSTS");
   });
   io.use((socket, next) => void deps.gate.authenticateSocket(socket, next));
-  const realtime = startRealtime(io, deps.config, deps.buildId, deps.database ?? POSTGRES, deps.now ?? Date.now, deps.lease ?? standaloneLease(nodeName()));
+  const realtime = startRealtime(io, bus, transport, deps.config, deps.buildId, deps.database ?? POSTGRES, deps.now ?? Date.now, deps.lease ?? standaloneLease(nodeName()));
   return {
     ...realtime,
     io,
+    bus,
     close: async () => {
+      bus.close();
       // io.close() disconnects every socket and closes the HTTP server (stops accepting).
       await new Promise<void>((resolve) => {
         void io.close(() => resolve());
         httpServer.closeAllConnections();
       });
       await realtime.stop();
+      await transport.close();
     },
   };
 }
@@ -189,7 +208,16 @@ export function createRealtimeServer(httpServer: HttpServer, deps: RealtimeDeps)
  * Starts the live stream on `io`: the simulator's ticks, the socket protocol, and — while this
  * node holds the lease — per-minute rollups into Postgres, alerts, back-filled history and retention.
  */
-function startRealtime(io: StreamIo, config: RealtimeConfig, buildId: string, db: RealtimeDatabase, now: () => number, lease: Lease): Realtime {
+function startRealtime(
+  io: StreamIo,
+  bus: ClusterBus,
+  transport: ClusterTransport,
+  config: RealtimeConfig,
+  buildId: string,
+  db: RealtimeDatabase,
+  now: () => number,
+  lease: Lease,
+): Realtime {
   const measured = {
     staleMs: config.MEASURED_STALE_SECONDS * 1000,
     expireMs: config.MEASURED_EXPIRE_SECONDS * 1000,
@@ -222,9 +250,21 @@ function startRealtime(io: StreamIo, config: RealtimeConfig, buildId: string, db
     closeWritesMinuteInProgress: lease.kind === "standalone",
     completeMinute: lease.kind === "cluster" ? (minuteMs) => backfilledRows(source, minuteMs) : undefined,
   });
+  const sessions = createSocketSessions(io, { scopeDisplays: config.PULSE_AUTH === "on" });
+  // What is decided on one node and must reach every node's sockets: each node's handler acts on
+  // its own sockets and answers how many it reached (server/cluster/bus.ts).
+  bus.on("incident:triggered", (incident) => source.trigger(incident));
+  bus.on("samples:stored", ({ samples }) => source.acceptMeasured(samples));
+  bus.on("display-token:revoked", ({ tokenId }) => fleet.revokeToken(tokenId));
+  bus.on("display:reload", ({ displayId }) => fleet.reload(displayId));
+  bus.on("sessions:ended", ({ sessionKeys }) => sessions.closeSessions(sessionKeys));
+  bus.on("playlist:deleted", ({ slug }) => sessions.closePlaylist(slug));
+  bus.on("playlist:changed", ({ playlist }) => sessions.recheckPlaylist(playlist));
+  bus.on("alert:changed", ({ change, alert }) => stream.publishAlert(change, alert));
+  // The lease holder detects alerts and tells every node, each of which sends it to its own clients once.
   const alerts = new AlertService(source, { insert: db.insertAlert, update: db.updateAlert, findOpen: db.findOpenAlerts, resolveOrphaned: db.resolveOrphanedAlerts }, (change, alert) => {
     metrics.alertChanges.inc({ change, severity: alert.severity });
-    stream.publishAlert(change, alert);
+    void bus.publish("alert:changed", { change, alert });
   });
   const unregisterProbe = registerRealtimeProbe({
     sockets: () => {
@@ -249,11 +289,23 @@ function startRealtime(io: StreamIo, config: RealtimeConfig, buildId: string, db
 
   writer.start();
   alerts.start();
+  // Incidents triggered earlier (on any node) show in the refilled buffer and from the first tick.
+  const loadIncidents = async (what: string) => {
+    try {
+      const fromMs = source.currentInstant() - MAX_SNAPSHOT_TICKS * config.SIM_TICK_MS * config.SIM_SPEED;
+      for (const incident of await db.listActiveIncidents(fromMs)) source.trigger(incident);
+    } catch (error) {
+      log.warn(`reading triggered incidents failed ${what}`, { error: error instanceof Error ? error.message : String(error) });
+    }
+  };
+  // A message sent while Redis was away may be lost (the client's queue is bounded): what is stored is read again on its return.
+  const unsubscribeReconnect = transport.onReconnected(() => void loadIncidents("after Redis returned"));
   // The resume buffer is refilled with the measured samples the previous process showed: those
   // received since the buffer's start, and of the earlier ones what may still show — reaching back
   // by the expiry (an older sample may still be held stale) and the allowed clock skew (a sample may
   // be received before its instant).
   const started = (async () => {
+    await loadIncidents("at start");
     let stored: StoredSample[] = [];
     try {
       const refill = await db.findSamplesForRefill(source.refillFromMs(), measured.expireMs + config.INGEST_MAX_SKEW_SECONDS * 1000);
@@ -275,10 +327,13 @@ function startRealtime(io: StreamIo, config: RealtimeConfig, buildId: string, db
       const rollups = await db.pruneRollups(before);
       const pruned = await db.pruneAlerts(before);
       const displays = await db.pruneDisplays(now() - config.HISTORY_RETENTION_DAYS * DAY_MS);
-      const sessions = await db.pruneSessions();
+      const ended = await db.pruneSessions();
       // Samples by their own (real) instant, like the displays.
       const samples = await db.pruneSamples(now() - config.HISTORY_RETENTION_DAYS * DAY_MS);
-      if (rollups + pruned + displays + sessions + samples > 0) log.info("pruned old history", { rollups, alerts: pruned, displays, sessions, samples });
+      const incidents = await db.pruneIncidents(before);
+      if (rollups + pruned + displays + ended + samples + incidents > 0) {
+        log.info("pruned old history", { rollups, alerts: pruned, displays, sessions: ended, samples, incidents });
+      }
     } catch (error) {
       log.warn("pruning history failed", { error: error instanceof Error ? error.message : String(error) });
     }
@@ -335,6 +390,7 @@ function startRealtime(io: StreamIo, config: RealtimeConfig, buildId: string, db
     stop: async () => {
       stopLeading();
       clearInterval(pruneTimer);
+      unsubscribeReconnect();
       unregisterProbe();
       stopping.abort();
       term?.abort();
@@ -349,19 +405,29 @@ function startRealtime(io: StreamIo, config: RealtimeConfig, buildId: string, db
       if (getRealtime() === handle) registerRealtime(undefined);
     },
   };
+  // Route handlers act through the bus: on this node at once, and on every other node.
   const handle: RealtimeHandle = {
     info,
     currentInstant: () => source.currentInstant(),
-    trigger: realtime.trigger,
+    trigger: async (incident) => {
+      // Stored first: a node that starts (or reconnects) later reads it from there.
+      await db.insertIncident(incident);
+      await bus.publish("incident:triggered", incident);
+    },
     snapshot: (filter, ticks) => snapshotFor(source, filter, ticks),
-    reloadDisplay: fleet.reload,
-    revokeDisplayToken: fleet.revokeToken,
+    reloadDisplay: (displayId) => bus.publish("display:reload", { displayId }),
+    revokeDisplayToken: (tokenId) => bus.publish("display-token:revoked", { tokenId }),
     connectedDisplays: fleet.connected,
-    sockets: createSocketSessions(io, { scopeDisplays: config.PULSE_AUTH === "on" }),
-    acceptMeasured: (samples) => source.acceptMeasured(samples),
+    sockets: {
+      closeSessions: (sessionKeys) => (sessionKeys.length === 0 ? Promise.resolve(0) : bus.publish("sessions:ended", { sessionKeys: [...sessionKeys] })),
+      closePlaylist: (slug) => bus.publish("playlist:deleted", { slug }),
+      recheckPlaylist: (playlist) => bus.publish("playlist:changed", { playlist }),
+    },
+    acceptMeasured: (samples) => void bus.publish("samples:stored", { samples: [...samples] }),
     openReceipt: () => source.openReceipt(),
     leaseHolder: () => lease.holder(),
     isLeader: () => lease.isHeld,
+    cluster: () => bus.health(),
   };
   registerRealtime(handle);
   log.info("live stream started", { tickMs: config.SIM_TICK_MS, speed: config.SIM_SPEED });

@@ -1,5 +1,6 @@
 import "server-only";
 import type { Incident } from "@/lib/domain/simulator/incidents";
+import type { ClusterHealth } from "@/lib/contracts/cluster";
 import type { SeriesFilter } from "@/lib/contracts/filters";
 import type { StoredSample } from "@/lib/contracts/ingest";
 import type { ServerInfo, StreamSubscribed } from "@/lib/contracts/realtime";
@@ -12,21 +13,21 @@ export interface RealtimeHandle {
   info: ServerInfo;
   /** The simulated instant of the newest tick. */
   currentInstant(): number;
-  /** Adds an incident on demand (demos, tests); it appears from the next tick. */
-  trigger(incident: Incident): void;
+  /** Stores an incident triggered on demand and adds it on every node; it appears from the next tick. */
+  trigger(incident: Incident): Promise<void>;
   /** The recent window of a filter, as a subscription would answer it. */
   snapshot(filter: SeriesFilter, ticks: number): StreamSubscribed;
-  /** Asks a wall screen to reload; how many of its sockets were reached. */
-  reloadDisplay(displayId: string): number;
-  /** Cuts off the screens using a display token that was just revoked. */
-  revokeDisplayToken(tokenId: number): number;
-  /** Screens with a socket open now. */
+  /** Asks a wall screen to reload, on whichever node its sockets are; how many were reached. */
+  reloadDisplay(displayId: string): Promise<number>;
+  /** Cuts off the screens using a display token that was just revoked, on every node; how many. */
+  revokeDisplayToken(tokenId: number): Promise<number>;
+  /** Screens with a socket open now on this node. */
   connectedDisplays(): Set<string>;
-  /** Ends open sockets that a session's end or a playlist's change no longer allows. */
-  sockets: SocketSessions;
+  /** Ends open sockets, on every node, that a session's end or a playlist's change no longer allows; each answers how many. */
+  sockets: { [Method in keyof SocketSessions]: (...args: Parameters<SocketSessions[Method]>) => Promise<number> };
   /**
    * Hands the live stream samples that were just stored (durably, lib/db/samples.ts): their
-   * series show in a revision of the newest tick within milliseconds. Called by every ingest path after the commit.
+   * series show in a revision of the newest tick within milliseconds, on every node. Called by every ingest path after the commit.
    */
   acceptMeasured(samples: readonly StoredSample[]): void;
   /**
@@ -38,6 +39,8 @@ export interface RealtimeHandle {
   leaseHolder(): Promise<string | null>;
   /** Whether this node holds it: rollups, alerts, back-fill and retention run here. */
   isLeader(): boolean;
+  /** This node among the cluster's, for /api/health (the lease holder is asked apart: leaseHolder). */
+  cluster(): Omit<ClusterHealth, "leaseHolder">;
 }
 
 // Route handlers are loaded by Next in the same process as the custom server but from their

@@ -2,6 +2,7 @@ import type { Server as HttpServer } from "node:http";
 import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
 import { Server, type Socket } from "socket.io";
 import type { Alert } from "@/lib/contracts/alerts";
+import type { ClusterServerEvents } from "@/lib/contracts/cluster";
 import { describeZodError } from "@/lib/contracts/api";
 import type { SeriesFilter } from "@/lib/contracts/filters";
 import {
@@ -53,8 +54,8 @@ export interface SocketData {
   lagging?: { sinceMs: number; fromSeq: number; droppedTicks: number };
 }
 
-export type StreamIo = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
-export type StreamSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+export type StreamIo = Server<ClientToServerEvents, ServerToClientEvents, ClusterServerEvents, SocketData>;
+export type StreamSocket = Socket<ClientToServerEvents, ServerToClientEvents, ClusterServerEvents, SocketData>;
 
 /** One room per distinct filter: its ticks are built and serialised once for all its sockets. */
 interface Room {
@@ -389,8 +390,12 @@ export function attachStreamServer(io: StreamIo, source: TickSource, info: Serve
     if (tell) socket.emit("stream:lagging", { droppedTicks: lagging.droppedTicks, fromSeq: lagging.fromSeq } satisfies StreamLagging);
   };
 
-  /** The room's sockets, less any that are lagging (the common case, nobody lagging, stays a plain room broadcast). */
-  const audience = (name: string) => (io.sockets.adapter.rooms.get(LAGGING_ROOM)?.size ? io.to(name).except(LAGGING_ROOM) : io.to(name));
+  /**
+   * The room's sockets on this node, less any that are lagging (the common case, nobody lagging,
+   * stays a plain room broadcast). Local: every node sends its own ticks and alerts to its own
+   * sockets; through a cluster adapter, io.to() would send them to every node's sockets as well.
+   */
+  const audience = (name: string) => (io.sockets.adapter.rooms.get(LAGGING_ROOM)?.size ? io.local.to(name).except(LAGGING_ROOM) : io.local.to(name));
 
   // Every room hears every tick, so the tick before this one is the one its sockets last got
   // (or, for a socket that just subscribed, the last tick of its answer).

@@ -232,10 +232,15 @@ export class TickSource {
     return this.buffer.latest(this.lastSeq - seq);
   }
 
-  /** Adds an incident triggered on demand; it shows in every tick from its start. */
+  /**
+   * Adds an incident triggered on demand; it shows in every tick from its start. The same incident
+   * given again (a cluster message repeated, the stored ones reloaded) replaces itself, never doubles.
+   */
   trigger(incident: Incident): void {
     const nowMs = simulatedInstant(this.clock, this.lastSeq);
-    this.manualIncidents = [...this.manualIncidents.filter((active) => incidentEndMs(active) > nowMs), incident];
+    const same = (active: Incident) =>
+      active.kind === incident.kind && active.operator === incident.operator && active.sector === incident.sector && active.startMs === incident.startMs;
+    this.manualIncidents = [...this.manualIncidents.filter((active) => incidentEndMs(active) > nowMs && !same(active)), incident];
   }
 
   /** The simulated instant of the newest tick. */

@@ -69,7 +69,7 @@ export const DELETE = handle(async (request) => {
   const actor = await currentAccount(request);
   if (actor) {
     await deleteSession(actor.key);
-    getRealtime()?.sockets.closeSessions([actor.key]);
+    await getRealtime()?.sockets.closeSessions([actor.key]);
     await audit(actor, "session.sign-out", null);
   }
   return respondNoContent({ headers: { "set-cookie": clearSessionCookie(requestOrigin(request).tls) } });

@@ -32,7 +32,7 @@ export const POST = handle(async (request) => {
   if (currentPassword === newPassword) throw new HttpError("bad_request", "newPassword: expected a password different from the current one");
   const updated = await updateAccount(actor.accountId, { passwordHash: await hashPassword(newPassword), mustChangePassword: false });
   if (!updated) throw new HttpError("not_found", "your account no longer exists");
-  getRealtime()?.sockets.closeSessions(updated.endedSessions);
+  await getRealtime()?.sockets.closeSessions(updated.endedSessions);
   await audit(actor, "account.change-own-password", actor.username, { endedSessions: updated.endedSessions.length });
   const cookie = await startSession(actor.accountId, actor);
   return respond({ account: updated.account }, { headers: { "set-cookie": cookie } });

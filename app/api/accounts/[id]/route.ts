@@ -21,7 +21,7 @@ export const PATCH = handle<Context>(async (request, context) => {
   try {
     const updated = await updateAccount(id, { role: change.role, passwordHash: change.password === undefined ? undefined : await hashPassword(change.password) });
     if (!updated) throw new HttpError("not_found", `no account ${id}`);
-    const disconnected = getRealtime()?.sockets.closeSessions(updated.endedSessions) ?? 0;
+    const disconnected = (await getRealtime()?.sockets.closeSessions(updated.endedSessions)) ?? 0;
     await audit(actor, "account.update", updated.account.username, { role: change.role ?? null, passwordChanged: change.password !== undefined, endedSessions: updated.endedSessions.length });
     return respond({ account: updated.account, endedSessions: updated.endedSessions.length, disconnected });
   } catch (error) {
@@ -37,7 +37,7 @@ export const DELETE = handle<Context>(async (request, context) => {
   try {
     const removed = await deleteAccount(id);
     if (!removed) throw new HttpError("not_found", `no account ${id}`);
-    const disconnected = getRealtime()?.sockets.closeSessions(removed.endedSessions) ?? 0;
+    const disconnected = (await getRealtime()?.sockets.closeSessions(removed.endedSessions)) ?? 0;
     // An admin may remove their own account (not the last admin's); the entry then names them without a link.
     const self = removed.account.id === actor.accountId;
     await recordAudit({ accountId: self ? null : actor.accountId, username: actor.username, action: "account.delete", target: removed.account.username, address: actor.address, detail: { endedSessions: removed.endedSessions.length } });

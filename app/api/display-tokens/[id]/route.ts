@@ -14,7 +14,7 @@ export const DELETE = handle<Context>(async (request, context) => {
   const id = parseParam("display token", (await context.params).id, databaseIdSchema);
   const token = await revokeDisplayToken(id);
   if (!token) throw new HttpError("not_found", `no display token ${id}`);
-  const disconnected = getRealtime()?.revokeDisplayToken(id) ?? 0;
+  const disconnected = (await getRealtime()?.revokeDisplayToken(id)) ?? 0;
   await audit(actor, "display-token.revoke", token.playlist, { tokenId: id, label: token.label, disconnected });
   return respond({ token, disconnected });
 });

@@ -27,7 +27,7 @@ export const PUT = handle<Context>(async (request, context) => {
   const update = await parseJsonBody(request, playlistUpdateSchema);
   const playlist = await updatePlaylist(slug, update);
   if (!playlist) throw notFound(slug);
-  const ended = getRealtime()?.sockets.recheckPlaylist(playlist) ?? 0;
+  const ended = (await getRealtime()?.sockets.recheckPlaylist(playlist)) ?? 0;
   await audit(actor, "playlist.update", slug, { name: playlist.name, views: playlist.views.length, endedSubscriptions: ended });
   return respond({ playlist });
 });
@@ -37,7 +37,7 @@ export const DELETE = handle<Context>(async (request, context) => {
   const actor = await requireAccount(request, "operator");
   const slug = await slugOf(context);
   if (!(await deletePlaylist(slug))) throw notFound(slug);
-  const disconnected = getRealtime()?.sockets.closePlaylist(slug) ?? 0;
+  const disconnected = (await getRealtime()?.sockets.closePlaylist(slug)) ?? 0;
   await audit(actor, "playlist.delete", slug, { disconnected });
   return respondNoContent();
 });

@@ -17,7 +17,7 @@ export const POST = handle(async (request) => {
     realtime.currentInstant(),
     { magnitude: body.magnitude, durationMs: body.durationSeconds === undefined ? undefined : body.durationSeconds * 1000 },
   );
-  realtime.trigger(incident);
+  await realtime.trigger(incident);
   await audit(actor, "simulator.incident", incident.kind, { operator: incident.operator, sector: incident.sector, magnitude: incident.magnitude, endsAt: new Date(incidentEndMs(incident)).toISOString() });
   return respond<IncidentResponse>(
     {

@@ -12,7 +12,7 @@ export const POST = handle<Context>(async (request, context) => {
   const actor = await requireAccount(request, "operator");
   const id = parseParam("display", (await context.params).id, heartbeatSchema.shape.displayId);
   const realtime = requireRealtime();
-  const reached = realtime.reloadDisplay(id);
+  const reached = await realtime.reloadDisplay(id);
   if (reached === 0) throw new HttpError("not_found", `display '${id}' is not connected`);
   await audit(actor, "display.reload", id, { sockets: reached });
   return respond({ reloading: id, sockets: reached }, { status: 202 });
