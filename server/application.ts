@@ -2,6 +2,7 @@ import { createServer, type Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import next from "next";
 import type { AccessGate } from "./access-gate";
+import { acceptConnectionsFromPrimary } from "./cluster/worker";
 import { createHttpEdge } from "./http-edge";
 import { createDispatcher, type Dispatcher, type DispatcherOptions } from "./notifications/dispatcher";
 import { startMqttIngest, type MqttIngest, type MqttIngestOptions } from "./ingest/mqtt";
@@ -38,6 +39,11 @@ export interface Application {
   mqtt(): MqttIngest | undefined;
   /** Starts listening; resolves with the bound port (useful with port 0). */
   listen(): Promise<number>;
+  /**
+   * As a worker of PULSE_WORKERS: takes the connections the primary hands over (the primary
+   * listens on the port) instead of listening itself.
+   */
+  listenThroughPrimary(): void;
   /**
    * Stops the MQTT subscriber, stops accepting connections, closes every open socket and HTTP
    * connection, flushes the live stream (its last alerts queue their notifications), then lets the
@@ -78,6 +84,10 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
   const notifications = options.notifications === false ? undefined : createDispatcher(options.notifications);
   notifications?.start();
   let mqttIngest: MqttIngest | undefined;
+  // Samples from the broker go to the live stream, so it starts once the stream runs.
+  const startMqtt = () => {
+    if (options.mqtt) mqttIngest = startMqttIngest(options.mqtt);
+  };
 
   return {
     httpServer,
@@ -89,11 +99,14 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
         httpServer.once("error", reject);
         httpServer.listen(options.port, options.hostname, () => {
           httpServer.off("error", reject);
-          // Samples from the broker go to the live stream, so it starts once the stream runs.
-          if (options.mqtt) mqttIngest = startMqttIngest(options.mqtt);
+          startMqtt();
           resolve((httpServer.address() as AddressInfo).port);
         });
       }),
+    listenThroughPrimary: () => {
+      acceptConnectionsFromPrimary(realtime.io);
+      startMqtt();
+    },
     close: async () => {
       // First, while the database and the stream still take samples: a message being stored
       // finishes (and is acknowledged); later ones stay with the broker for the next start.

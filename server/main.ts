@@ -1,5 +1,7 @@
+import cluster from "node:cluster";
+import { availableParallelism } from "node:os";
 import { ensureFirstAdmin } from "@/lib/auth/first-admin";
-import { closeDatabase, createDatabase, installDatabase } from "@/lib/db/client";
+import { closeDatabase, createDatabase, getDatabase, installDatabase, type DatabaseKind } from "@/lib/db/client";
 import { claimDatabase, DatabaseInUseError, type DatabaseClaim } from "@/lib/db/server-claim";
 import { migrateDatabase } from "@/lib/db/migrate";
 import { ensureDefaultPlaylist } from "@/lib/db/playlists";
@@ -9,6 +11,8 @@ import { configureLogger, createLogger } from "@/lib/logger";
 import { APP_VERSION } from "@/lib/version";
 import { createAccessGate } from "./access-gate";
 import { createApplication } from "./application";
+import { runPrimary, workerCount } from "./cluster/primary";
+import { isClusterWorker, joinPrimary, onShutdownRequest } from "./cluster/worker";
 import { provideDatabase } from "./database";
 import { defaultMqttClientId } from "./ingest/mqtt";
 import { Lifecycle } from "./lifecycle";
@@ -56,18 +60,21 @@ async function holdDatabaseClaim(url: string, lifecycle: Lifecycle, stop: (reaso
   });
 }
 
-async function start(env: Env, lifecycle: Lifecycle, stop: (reason: string, exitCode: number) => void): Promise<void> {
+/**
+ * Provides the database (starting the embedded PostgreSQL when DATABASE_URL is unset), claims,
+ * migrates and seeds it: once per machine, by the single server or by the primary of PULSE_WORKERS.
+ * Undefined when a shutdown began meanwhile.
+ */
+async function prepareDatabase(env: Env, lifecycle: Lifecycle, stop: (reason: string, exitCode: number) => void): Promise<DatabaseKind | undefined> {
   const { url: databaseUrl, kind } = await provideDatabase(env, lifecycle);
-  if (lifecycle.isStopping) return;
+  if (lifecycle.isStopping) return undefined;
   // Before anything is written: a second server on this database refuses here, naming the first.
   await holdDatabaseClaim(databaseUrl, lifecycle, stop);
-  if (lifecycle.isStopping) return;
+  if (lifecycle.isStopping) return undefined;
 
   await migrateDatabase(databaseUrl);
-  const database = createDatabase(databaseUrl, kind);
-  installDatabase(database);
-  lifecycle.onShutdown("database", () => closeDatabase(database));
-  await seedReferenceData(database.prisma);
+  openDatabase(databaseUrl, kind, lifecycle);
+  await seedReferenceData(getDatabase().prisma);
   if (await ensureDefaultPlaylist()) log.info("created the default wall-screen playlist at /wall/overview");
   // Sessions are stored server-side now; an old deployment's secret is harmless but no longer read.
   if (env.PULSE_SESSION_SECRET) log.warn("PULSE_SESSION_SECRET is no longer used (sessions are kept in the database); remove it");
@@ -81,8 +88,20 @@ async function start(env: Env, lifecycle: Lifecycle, stop: (reason: string, exit
   } else if (firstAdmin.created) {
     log.info(`created the first admin account '${firstAdmin.username}' with PULSE_ADMIN_PASSWORD`);
   }
-  if (lifecycle.isStopping) return;
+  return lifecycle.isStopping ? undefined : kind;
+}
 
+function openDatabase(url: string, kind: DatabaseKind, lifecycle: Lifecycle): void {
+  const database = createDatabase(url, kind);
+  installDatabase(database);
+  lifecycle.onShutdown("database", () => closeDatabase(database));
+}
+
+/**
+ * Runs the application (pages, API, sockets, live stream) on the prepared database: listening on
+ * PORT as the single server, or, as a worker of PULSE_WORKERS, on the connections its primary hands over.
+ */
+async function serve(env: Env, lifecycle: Lifecycle, role: "single" | "worker"): Promise<void> {
   const application = await createApplication({
     dev: env.NODE_ENV === "development",
     dir: process.cwd(),
@@ -104,7 +123,8 @@ async function start(env: Env, lifecycle: Lifecycle, stop: (reason: string, exit
           url: env.MQTT_URL,
           username: env.MQTT_USERNAME,
           password: env.MQTT_PASSWORD,
-          clientId: env.MQTT_CLIENT_ID ?? defaultMqttClientId(env.PORT),
+          // Each worker subscribes on its own: a broker drops a client whose id another one takes.
+          clientId: (env.MQTT_CLIENT_ID ?? defaultMqttClientId(env.PORT)) + (role === "worker" ? `-w${cluster.worker?.id}` : ""),
           topicPrefix: env.MQTT_TOPIC_PREFIX,
         }
       : undefined,
@@ -113,9 +133,34 @@ async function start(env: Env, lifecycle: Lifecycle, stop: (reason: string, exit
   lifecycle.onShutdown("mqtt, http, sockets, live stream (flush rollups and alerts) and notifications in flight", () => application.close());
   if (lifecycle.isStopping) return;
 
+  if (role === "worker") {
+    application.listenThroughPrimary();
+    log.info(`worker ${cluster.worker?.id} ready`);
+    return;
+  }
   const port = await application.listen();
   const shownHost = env.HOST === "0.0.0.0" || env.HOST === "::" ? "localhost" : env.HOST;
   log.info(`M2M Pulse ${APP_VERSION} ready at http://${shownHost}:${port}`, { mode: env.NODE_ENV });
+}
+
+/** Which part this process plays: the single server, the primary of PULSE_WORKERS, or one of its workers. */
+async function start(env: Env, lifecycle: Lifecycle, stop: (reason: string, exitCode: number) => void): Promise<void> {
+  if (isClusterWorker()) {
+    onShutdownRequest(() => stop("asked by the primary", 0));
+    // The primary provided, migrated and seeded the database; DATABASE_URL (inherited) says where it is.
+    const kind = await joinPrimary();
+    openDatabase(getEnv().DATABASE_URL!, kind, lifecycle);
+    return serve(env, lifecycle, "worker");
+  }
+  const workers = workerCount(env.PULSE_WORKERS, availableParallelism());
+  if (workers > 1 && env.NODE_ENV === "development") {
+    // Next's dev server (Turbopack) compiles into .next/ and cannot be shared by several processes.
+    log.warn("PULSE_WORKERS is ignored under `npm run dev`: the development server runs as one process", { PULSE_WORKERS: env.PULSE_WORKERS });
+  } else if (workers > 1) {
+    return runPrimary({ env, lifecycle, workers, prepare: () => prepareDatabase(env, lifecycle, stop), stop });
+  }
+  if ((await prepareDatabase(env, lifecycle, stop)) === undefined) return;
+  return serve(env, lifecycle, "single");
 }
 
 async function main(): Promise<void> {
