@@ -2,7 +2,7 @@ import cluster from "node:cluster";
 import { availableParallelism } from "node:os";
 import { ensureFirstAdmin } from "@/lib/auth/first-admin";
 import { closeDatabase, createDatabase, getDatabase, installDatabase, type DatabaseKind } from "@/lib/db/client";
-import { claimDatabase, DatabaseInUseError, type DatabaseClaim } from "@/lib/db/server-claim";
+import { claimDatabase, DatabaseInUseError, type ClaimMode, type DatabaseClaim } from "@/lib/db/server-claim";
 import { migrateDatabase } from "@/lib/db/migrate";
 import { ensureDefaultPlaylist } from "@/lib/db/playlists";
 import { seedReferenceData } from "@/lib/db/seed";
@@ -11,6 +11,7 @@ import { configureLogger, createLogger } from "@/lib/logger";
 import { APP_VERSION } from "@/lib/version";
 import { createAccessGate } from "./access-gate";
 import { createApplication } from "./application";
+import { serverMode } from "./cluster/mode";
 import { runPrimary, workerCount } from "./cluster/primary";
 import { isClusterWorker, joinPrimary, onShutdownRequest } from "./cluster/worker";
 import { provideDatabase } from "./database";
@@ -30,14 +31,23 @@ const RECLAIM_INTERVAL_MS = 5_000;
  * holding it break, the claim is taken back once the database answers again; if another server
  * took it meanwhile, this one stops rather than write over that one's alerts and history.
  */
-async function holdDatabaseClaim(url: string, lifecycle: Lifecycle, stop: (reason: string, exitCode: number) => void): Promise<void> {
+async function holdDatabaseClaim(
+  url: string,
+  mode: ClaimMode,
+  lifecycle: Lifecycle,
+  stop: (reason: string, exitCode: number) => void,
+): Promise<void> {
   let claim: DatabaseClaim | undefined;
   let retry: NodeJS.Timeout | undefined;
   const take = async (): Promise<void> => {
-    claim = await claimDatabase(url, () => {
-      claim = undefined;
-      retry = setTimeout(reclaim, RECLAIM_INTERVAL_MS);
-    });
+    claim = await claimDatabase(
+      url,
+      () => {
+        claim = undefined;
+        retry = setTimeout(reclaim, RECLAIM_INTERVAL_MS);
+      },
+      mode,
+    );
   };
   const reclaim = () => {
     if (lifecycle.isStopping) return;
@@ -68,8 +78,10 @@ async function holdDatabaseClaim(url: string, lifecycle: Lifecycle, stop: (reaso
 async function prepareDatabase(env: Env, lifecycle: Lifecycle, stop: (reason: string, exitCode: number) => void): Promise<DatabaseKind | undefined> {
   const { url: databaseUrl, kind } = await provideDatabase(env, lifecycle);
   if (lifecycle.isStopping) return undefined;
-  // Before anything is written: a second server on this database refuses here, naming the first.
-  await holdDatabaseClaim(databaseUrl, lifecycle, stop);
+  // Before anything is written: a second server on this database refuses here, naming the first
+  // (cluster nodes share it with each other, never with a standalone server). Under PULSE_WORKERS
+  // the primary claims it for its workers.
+  await holdDatabaseClaim(databaseUrl, serverMode(env), lifecycle, stop);
   if (lifecycle.isStopping) return undefined;
 
   await migrateDatabase(databaseUrl);
