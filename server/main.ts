@@ -13,7 +13,7 @@ import { createAccessGate } from "./access-gate";
 import { createApplication } from "./application";
 import { serverMode } from "./cluster/mode";
 import { runPrimary, workerCount } from "./cluster/primary";
-import { isClusterWorker, joinPrimary, onShutdownRequest } from "./cluster/worker";
+import { isClusterWorker, joinPrimary } from "./cluster/worker";
 import { provideDatabase } from "./database";
 import { defaultMqttClientId } from "./ingest/mqtt";
 import { Lifecycle } from "./lifecycle";
@@ -158,7 +158,6 @@ async function serve(env: Env, lifecycle: Lifecycle, role: "single" | "worker"):
 /** Which part this process plays: the single server, the primary of PULSE_WORKERS, or one of its workers. */
 async function start(env: Env, lifecycle: Lifecycle, stop: (reason: string, exitCode: number) => void): Promise<void> {
   if (isClusterWorker()) {
-    onShutdownRequest(() => stop("asked by the primary", 0));
     // The primary provided, migrated and seeded the database; DATABASE_URL (inherited) says where it is.
     const kind = await joinPrimary();
     openDatabase(getEnv().DATABASE_URL!, kind, lifecycle);

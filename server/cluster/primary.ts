@@ -59,7 +59,8 @@ export async function runPrimary(options: PrimaryOptions): Promise<void> {
   if (!env.REDIS_URL) setupClusterAdapterPrimary();
 
   const httpServer = createServer();
-  setupStickyPrimary(httpServer, { loadBalancingMethod: "round-robin" });
+  // "least-connection" (by engine.io sessions) also lets a worker that is still starting be left out, below.
+  setupStickyPrimary(httpServer, { loadBalancingMethod: "least-connection" });
 
   const failures = new Map<number, number>(); // slot → deaths in a row
   const forkedAt = new Map<Worker, number>();
@@ -67,12 +68,21 @@ export async function runPrimary(options: PrimaryOptions): Promise<void> {
 
   const fork = (slot: number): { worker: Worker; ready: Promise<void> } => {
     const worker = cluster.fork();
+    // Until it is ready, a replacement counts as full, so the primary hands it no connection: one
+    // handed over while it still loads would be lost with nobody in the worker to take it.
+    const counted = worker as Worker & { clientsCount?: number };
+    counted.clientsCount = Number.POSITIVE_INFINITY;
     slots.set(worker, slot);
     forkedAt.set(worker, Date.now());
     const start: PrimaryMessage = { type: "pulse:start", databaseKind };
-    worker.send(start);
     const ready = new Promise<void>((resolve, reject) => {
-      worker.on("message", (message: unknown) => isWorkerMessage(message, "pulse:ready") && resolve());
+      worker.on("message", (message: unknown) => {
+        if (isWorkerMessage(message, "pulse:join")) worker.send(start);
+        else if (isWorkerMessage(message, "pulse:ready")) {
+          counted.clientsCount = 0;
+          resolve();
+        }
+      });
       worker.once("exit", (code, signal) => reject(new Error(`worker ${slot} (pid ${worker.process.pid}) exited with ${signal ?? code} before it was ready`)));
     });
     ready.catch(() => {}); // a replacement's failure is handled by the exit listener below
@@ -102,6 +112,7 @@ export async function runPrimary(options: PrimaryOptions): Promise<void> {
   try {
     await Promise.all(first.map((each) => each.ready));
   } catch (error) {
+    if (lifecycle.isStopping) return;
     // A worker that cannot start once will not start twice (a missing build, a bad setting): stop.
     log.error("a worker failed to start; stopping", { error: error instanceof Error ? error.message : String(error) });
     options.stop("worker failed to start", 1);
@@ -125,18 +136,17 @@ export async function runPrimary(options: PrimaryOptions): Promise<void> {
 }
 
 /**
- * Asks every worker to stop (each runs its own ordered shutdown: sockets, flush, database pool) and
+ * Sends every worker SIGTERM (each runs its own ordered shutdown: sockets, flush, database pool) and
  * waits for them to exit; one still running at the deadline is killed, so that PostgreSQL, stopped
  * after this, is never stopped under a worker.
  */
 async function stopWorkers(): Promise<void> {
   const running = Object.values(cluster.workers ?? {}).filter((worker): worker is Worker => worker !== undefined && !worker.isDead());
-  const shutdown: PrimaryMessage = { type: "pulse:shutdown" };
   await Promise.all(
     running.map(async (worker) => {
       const exited = once(worker, "exit");
-      // The IPC channel may already be gone (the worker is exiting on its own, a terminal's Ctrl-C reached it too).
-      if (worker.isConnected()) worker.send(shutdown, () => {});
+      // Its SIGTERM handler runs the ordered shutdown (a terminal's Ctrl-C may have started it already).
+      worker.process.kill("SIGTERM");
       const timer = setTimeout(() => {
         log.error("a worker did not stop in time; killing it", { pid: worker.process.pid, deadlineMs: WORKER_STOP_DEADLINE_MS });
         worker.process.kill("SIGKILL");
