@@ -48,11 +48,14 @@ interface ClientReport {
   disconnects: number;
 }
 
-/** The server's processes: the started one and, under PULSE_WORKERS, its workers. */
+/** The server's processes: the started one and, under PULSE_WORKERS, its workers (not an embedded PostgreSQL). */
 function serverPids(root: number): number[] {
   let children: number[] = [];
   try {
-    children = execFileSync("ps", ["-o", "pid=", "--ppid", String(root)], { encoding: "utf8" }).split("\n").map(Number).filter((pid) => pid > 0);
+    children = execFileSync("ps", ["-o", "pid=,args=", "--ppid", String(root)], { encoding: "utf8" })
+      .split("\n")
+      .filter((line) => line.includes("dist/server.js"))
+      .map((line) => Number(line.trim().split(/\s+/)[0]));
   } catch {
     // no children
   }

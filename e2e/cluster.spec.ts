@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { readFileSync, rmSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
@@ -66,25 +67,41 @@ test.describe("PULSE_WORKERS=2 on its embedded PostgreSQL", () => {
       }
 
       // Long-polling needs every request of a session to reach the worker holding it: with a polling-only
-      // client, a request handed to the other worker would fail with "Session ID unknown".
-      for (const transports of [["polling"], ["polling", "websocket"], ["websocket"]]) {
-        for (let copy = 0; copy < 2; copy++) {
+      // client, a request handed to the other worker would fail with "Session ID unknown". Two of each,
+      // at once, so that both workers hold sessions.
+      const clients = [["polling"], ["polling", "websocket"], ["websocket"]].flatMap((transports) =>
+        [1, 2].map(() => {
           const socket = io(server.url, { transports, upgrade: transports.length > 1, forceNew: true, reconnection: false });
           sockets.push(socket);
-          const watched = watchEverything(socket);
-          await expect.poll(() => watched.seqs.length, { timeout: 30_000, message: `ticks over ${transports.join(" then ")}` }).toBeGreaterThanOrEqual(6);
-          expect(socket.connected).toBe(true);
-          expect(steps(watched.seqs).every((step) => step === 1)).toBe(true);
-          if (transports.length > 1) await expect.poll(() => socket.io.engine.transport.name, { timeout: 10_000 }).toBe("websocket");
-        }
+          return { transports, socket, watched: watchEverything(socket) };
+        }),
+      );
+      for (const { transports, socket, watched } of clients) {
+        await expect.poll(() => watched.seqs.length, { timeout: 30_000, message: `ticks over ${transports.join(" then ")}` }).toBeGreaterThanOrEqual(6);
+        expect(socket.connected).toBe(true);
+        expect(steps(watched.seqs).every((step) => step === 1)).toBe(true);
+        if (transports.length > 1) await expect.poll(() => socket.io.engine.transport.name, { timeout: 10_000 }).toBe("websocket");
       }
       for (const socket of sockets) socket.close();
+
+      // A worker that dies is replaced, and the port keeps answering meanwhile.
+      const workerPids = execFileSync("ps", ["-o", "pid=,args=", "--ppid", String(server.process.pid)], { encoding: "utf8" })
+        .split("\n")
+        .filter((line) => line.includes("dist/server.js"))
+        .map((line) => Number(line.trim().split(/\s+/)[0]));
+      expect(workerPids).toHaveLength(2);
+      process.kill(workerPids[0]!, "SIGKILL");
+      await expect.poll(() => server.output(), { timeout: 60_000 }).toMatch(/worker \d replaced/);
+      expect(server.output()).toContain(`(pid ${workerPids[0]}) died; starting a new one`);
+      expect((await fetch(`${server.url}/api/health`)).status).toBe(200);
 
       const postgresPid = Number(readFileSync(path.join(dataDir, "postgres", "postmaster.pid"), "utf8").split("\n")[0]);
       expect(isAlive(postgresPid)).toBe(true);
       // As a terminal's Ctrl-C: SIGINT to the whole process group, primary and workers alike.
       expect(await server.stop("SIGINT")).toBe(0);
-      expect(server.output()).not.toMatch(/"level":"error"|failed/);
+      // The one error is the worker killed above.
+      expect(server.output().match(/"level":"error".*/g)).toEqual([expect.stringContaining("died; starting a new one")]);
+      expect(server.output()).not.toMatch(/failed/);
       expect(server.output()).toContain("workers stopped");
       expect(isAlive(postgresPid)).toBe(false);
     } finally {
@@ -113,16 +130,23 @@ test.describe("a screen behind a load balancer", () => {
 
   test("survives its node's SIGKILL: it reconnects through the balancer to the other node and resumes with no hole and no repeat", async () => {
     const databaseUrl = await ensureDatabaseExists(serverUrl, databaseName);
-    // Two cluster nodes on one database and one Redis (namespaced for this run).
-    const env = { DATABASE_URL: databaseUrl, REDIS_URL: "redis://127.0.0.1:6379", PULSE_CLUSTER: `e2e-${randomBytes(4).toString("hex")}`, HISTORY_BACKFILL_HOURS: "0" };
-    const nodeA = await startServer({ port: E2E_PORT + 15, env });
-    servers.push(nodeA);
-    const nodeB = await startServer({ port: E2E_PORT + 16, env });
-    servers.push(nodeB);
     balancer = await startBalancer([
       { host: "127.0.0.1", port: E2E_PORT + 15 },
       { host: "127.0.0.1", port: E2E_PORT + 16 },
     ]);
+    // Two cluster nodes on one database and one Redis (namespaced for this run), answering for the
+    // balancer's address as for their own.
+    const env = {
+      DATABASE_URL: databaseUrl,
+      REDIS_URL: "redis://127.0.0.1:6379",
+      PULSE_CLUSTER: `e2e-${randomBytes(4).toString("hex")}`,
+      PULSE_ALLOWED_HOSTS: `127.0.0.1:${balancer.port}`,
+      HISTORY_BACKFILL_HOURS: "0",
+    };
+    const nodeA = await startServer({ port: E2E_PORT + 15, env });
+    servers.push(nodeA);
+    const nodeB = await startServer({ port: E2E_PORT + 16, env });
+    servers.push(nodeB);
 
     // WebSocket only: one connection is the whole session, so the balancer needs no stickiness.
     const socket = io(balancer.url, { transports: ["websocket"], forceNew: true, reconnectionDelay: 200, reconnectionDelayMax: 1_000 });
