@@ -36,7 +36,7 @@ const { values: options } = parseArgs({
   },
 });
 const KILLS = Number(options.kills);
-const PORT = benchPort("BENCH_PORT", 3294);
+const PORT = benchPort("BENCH_PORT", 3296);
 const EMBEDDED_PG_PORT = benchPort("BENCH_EMBEDDED_PG_PORT", 54369);
 
 async function waitUntil(what: string, timeoutMs: number, check: () => boolean): Promise<void> {
