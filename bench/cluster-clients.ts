@@ -5,7 +5,8 @@
  * test/support/raw-socket.ts does): a full socket.io-client per connection would make the load
  * generator, which shares the two cores with the server, the bottleneck.
  *
- * argv: url count firstLocalAddress. Messages from the parent: { measure: [fromSeq, toSeq] }, { report: true }.
+ * argv: url count firstLocalAddress. Messages from the parent: { stopConnecting: true } (a server that
+ * can take no more: report ready with those connected), { measure: [fromSeq, toSeq] }, { report: true }.
  */
 import WebSocket from "ws";
 
@@ -14,6 +15,8 @@ const count = Number(countText);
 // Spread over a few loopback source addresses: 19,000 connections from one would crowd its ephemeral ports.
 const localAddresses = Array.from({ length: 8 }, (_, index) => `127.0.${Number(localBase)}.${index + 2}`);
 const CONCURRENT_HANDSHAKES = 100;
+// A handshake the server has not answered by then counts as refused (an overloaded server stops accepting).
+const HANDSHAKE_TIMEOUT_MS = 20_000;
 const HISTOGRAM_MS = 60_000;
 
 const histogram = new Uint32Array(HISTOGRAM_MS + 1);
@@ -21,6 +24,7 @@ let window: [number, number] | undefined;
 let subscribed = 0;
 let disconnects = 0;
 let refused = 0;
+let stopConnecting = false;
 const received = new Uint32Array(count); // ticks inside the window, per client
 const repeated = new Uint32Array(count);
 const lastSeq = new Float64Array(count).fill(-1);
@@ -31,9 +35,15 @@ function open(index: number): Promise<void> {
     const ws = new WebSocket(`${url!.replace(/^http/, "ws")}/socket.io/?EIO=4&transport=websocket`, { localAddress: localAddresses[index % localAddresses.length], perMessageDeflate: false });
     let settled = false;
     const settle = () => {
+      clearTimeout(timer);
       if (!settled) resolve();
       settled = true;
     };
+    const timer = setTimeout(() => {
+      refused++;
+      settle();
+      ws.terminate();
+    }, HANDSHAKE_TIMEOUT_MS);
     ws.on("error", () => {
       refused++;
       settle();
@@ -71,13 +81,14 @@ async function main() {
   let next = 0;
   await Promise.all(
     Array.from({ length: CONCURRENT_HANDSHAKES }, async () => {
-      while (next < count) await open(next++);
+      while (next < count && !stopConnecting) await open(next++);
     }),
   );
   process.send!({ ready: { subscribed, refused } });
 }
 
-process.on("message", (message: { measure?: [number, number]; report?: boolean }) => {
+process.on("message", (message: { stopConnecting?: boolean; measure?: [number, number]; report?: boolean }) => {
+  if (message.stopConnecting) stopConnecting = true;
   if (message.measure) window = message.measure;
   if (message.report) {
     let ticks = 0;

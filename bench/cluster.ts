@@ -27,12 +27,15 @@ const { values: options } = parseArgs({
     clients: { type: "string", default: "19000" },
     seconds: { type: "string", default: "60" },
     "client-processes": { type: "string", default: "2" },
+    "connect-seconds": { type: "string", default: "240" },
     record: { type: "boolean", default: false },
   },
 });
 const CLIENTS = Number(options.clients);
 const SECONDS = Number(options.seconds);
 const CLIENT_PROCESSES = Number(options["client-processes"]);
+/** How long the clients may take to connect; a server that stops accepting before all are in is measured with those it took. */
+const CONNECT_SECONDS = Number(options["connect-seconds"]);
 const PORT = benchPort("BENCH_PORT", 3295);
 const EMBEDDED_PG_PORT = benchPort("BENCH_EMBEDDED_PG_PORT", 54369);
 const TICK_MS = 1000;
@@ -128,6 +131,10 @@ async function fanOut(label: string, workers: number, databaseUrl: string, clean
   const stopClients = onceAndOnCleanup(cleanup, `stop the ${label} clients`, () => {
     for (const client of clients) client.kill();
   });
+  const connectDeadline = setTimeout(() => {
+    console.error(`${label}: not all connected within ${CONNECT_SECONDS} s; measuring those that are`);
+    for (const client of clients) client.send({ stopConnecting: true });
+  }, CONNECT_SECONDS * 1000);
   const ready = await Promise.all(
     clients.map(
       (client) =>
@@ -137,6 +144,7 @@ async function fanOut(label: string, workers: number, databaseUrl: string, clean
         }),
     ),
   );
+  clearTimeout(connectDeadline);
   const connectSeconds = (Date.now() - connectStarted) / 1000;
   const subscribed = ready.reduce((sum, each) => sum + each.subscribed, 0);
   console.error(`${label}: ${subscribed} subscribed in ${connectSeconds.toFixed(1)} s; warming up, then measuring ${SECONDS} ticks…`);
