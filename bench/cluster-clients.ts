@@ -28,6 +28,7 @@ let stopConnecting = false;
 const received = new Uint32Array(count); // ticks inside the window, per client
 const repeated = new Uint32Array(count);
 const lastSeq = new Float64Array(count).fill(-1);
+const isSubscribed = new Uint8Array(count);
 const SUBSCRIBE = `420${JSON.stringify(["stream:subscribe", { filter: { operators: [], sectors: [] }, snapshotTicks: 0 }])}`;
 
 function open(index: number): Promise<void> {
@@ -68,6 +69,7 @@ function open(index: number): Promise<void> {
       else if (frame.startsWith("40")) ws.send(SUBSCRIBE);
       else if (frame.startsWith("430")) {
         subscribed++;
+        isSubscribed[index] = 1;
         settle();
       } else if (frame.startsWith("44")) {
         refused++;
@@ -97,7 +99,8 @@ process.on("message", (message: { stopConnecting?: boolean; measure?: [number, n
     const expected = window ? window[1] - window[0] + 1 : 0;
     for (let index = 0; index < count; index++) {
       ticks += received[index]!;
-      missing += Math.max(0, expected - received[index]!);
+      // Lost: a tick of the window that a subscribed client did not get (one never let in is `refused`).
+      if (isSubscribed[index]) missing += Math.max(0, expected - received[index]!);
       repeats += repeated[index]!;
     }
     process.send!({ report: { histogram: Array.from(histogram), ticks, missing, repeats, subscribed, refused, disconnects } });
