@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import next from "next";
 import type { AccessGate } from "./access-gate";
 import type { Lease } from "./cluster/lease";
+import { acceptConnectionsFromPrimary } from "./cluster/worker";
 import { createHttpEdge } from "./http-edge";
 import { createDispatcher, type Dispatcher, type DispatcherOptions } from "./notifications/dispatcher";
 import { startMqttIngest, type MqttIngest, type MqttIngestOptions } from "./ingest/mqtt";
@@ -47,6 +48,11 @@ export interface Application {
   mqtt(): MqttIngest | undefined;
   /** Starts listening; resolves with the bound port (useful with port 0). */
   listen(): Promise<number>;
+  /**
+   * As a worker of PULSE_WORKERS: takes the connections the primary hands over (the primary
+   * listens on the port) instead of listening itself.
+   */
+  listenThroughPrimary(): void;
   /**
    * Stops the MQTT subscriber, stops accepting connections, closes every open socket and HTTP
    * connection, flushes the live stream (its last alerts queue their notifications), then lets the
@@ -118,6 +124,11 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
           resolve((httpServer.address() as AddressInfo).port);
         });
       }),
+    listenThroughPrimary: () => {
+      acceptConnectionsFromPrimary(realtime.io);
+      listening = true;
+      if (options.mqtt && (options.lease?.isHeld ?? true)) startMqtt(options.mqtt);
+    },
     close: async () => {
       // First, while the database and the stream still take samples: a message being stored
       // finishes (and is acknowledged); later ones stay with the broker for the next start.

@@ -1,5 +1,7 @@
+import cluster from "node:cluster";
+import { availableParallelism } from "node:os";
 import { ensureFirstAdmin } from "@/lib/auth/first-admin";
-import { closeDatabase, createDatabase, installDatabase } from "@/lib/db/client";
+import { closeDatabase, createDatabase, getDatabase, installDatabase, type DatabaseKind } from "@/lib/db/client";
 import { claimDatabase, DatabaseInUseError, type ClaimMode, type DatabaseClaim } from "@/lib/db/server-claim";
 import { migrateDatabase } from "@/lib/db/migrate";
 import { ensureDefaultPlaylist } from "@/lib/db/playlists";
@@ -11,6 +13,8 @@ import { createAccessGate } from "./access-gate";
 import { createApplication } from "./application";
 import { postgresLease, standaloneLease } from "./cluster/lease";
 import { nodeName, serverMode } from "./cluster/mode";
+import { runPrimary, workerCount } from "./cluster/primary";
+import { isClusterWorker, joinPrimary } from "./cluster/worker";
 import { provideDatabase } from "./database";
 import { defaultMqttClientId } from "./ingest/mqtt";
 import { Lifecycle } from "./lifecycle";
@@ -67,20 +71,23 @@ async function holdDatabaseClaim(
   });
 }
 
-async function start(env: Env, lifecycle: Lifecycle, stop: (reason: string, exitCode: number) => void): Promise<void> {
+/**
+ * Provides the database (starting the embedded PostgreSQL when DATABASE_URL is unset), claims,
+ * migrates and seeds it: once per machine, by the single server or by the primary of PULSE_WORKERS.
+ * Undefined when a shutdown began meanwhile.
+ */
+async function prepareDatabase(env: Env, lifecycle: Lifecycle, stop: (reason: string, exitCode: number) => void): Promise<{ url: string; kind: DatabaseKind } | undefined> {
   const { url: databaseUrl, kind } = await provideDatabase(env, lifecycle);
-  if (lifecycle.isStopping) return;
-  const mode = serverMode(env);
+  if (lifecycle.isStopping) return undefined;
   // Before anything is written: a second server on this database refuses here, naming the first
-  // (cluster nodes share it with each other, never with a standalone server).
-  await holdDatabaseClaim(databaseUrl, mode, lifecycle, stop);
-  if (lifecycle.isStopping) return;
+  // (cluster nodes share it with each other, never with a standalone server). Under PULSE_WORKERS
+  // the primary claims it for its workers.
+  await holdDatabaseClaim(databaseUrl, serverMode(env), lifecycle, stop);
+  if (lifecycle.isStopping) return undefined;
 
   await migrateDatabase(databaseUrl);
-  const database = createDatabase(databaseUrl, kind);
-  installDatabase(database);
-  lifecycle.onShutdown("database", () => closeDatabase(database));
-  await seedReferenceData(database.prisma);
+  openDatabase(databaseUrl, kind, lifecycle);
+  await seedReferenceData(getDatabase().prisma);
   if (await ensureDefaultPlaylist()) log.info("created the default wall-screen playlist at /wall/overview");
   // Sessions are stored server-side now; an old deployment's secret is harmless but no longer read.
   if (env.PULSE_SESSION_SECRET) log.warn("PULSE_SESSION_SECRET is no longer used (sessions are kept in the database); remove it");
@@ -94,8 +101,21 @@ async function start(env: Env, lifecycle: Lifecycle, stop: (reason: string, exit
   } else if (firstAdmin.created) {
     log.info(`created the first admin account '${firstAdmin.username}' with PULSE_ADMIN_PASSWORD`);
   }
-  if (lifecycle.isStopping) return;
+  return lifecycle.isStopping ? undefined : { url: databaseUrl, kind };
+}
 
+function openDatabase(url: string, kind: DatabaseKind, lifecycle: Lifecycle): void {
+  const database = createDatabase(url, kind);
+  installDatabase(database);
+  lifecycle.onShutdown("database", () => closeDatabase(database));
+}
+
+/**
+ * Runs the application (pages, API, sockets, live stream) on the prepared database: listening on
+ * PORT as the single server, or, as a worker of PULSE_WORKERS, on the connections its primary hands over.
+ */
+async function serve(env: Env, lifecycle: Lifecycle, role: "single" | "worker", databaseUrl: string): Promise<void> {
+  const mode = serverMode(env);
   // The singletons (rollups, alerts, back-fill, retention, MQTT ingest) run on the lease holder.
   const lease = mode === "cluster" ? postgresLease({ databaseUrl, lease: "singletons", nodeName: nodeName() }) : standaloneLease(nodeName());
   // Registered before the application, so given back after it has written what it holds.
@@ -132,11 +152,38 @@ async function start(env: Env, lifecycle: Lifecycle, stop: (reason: string, exit
   lifecycle.onShutdown("mqtt, http, sockets, live stream (flush rollups and alerts) and notifications in flight", () => application.close());
   if (lifecycle.isStopping) return;
 
+  if (role === "worker") {
+    application.listenThroughPrimary();
+    lease.start();
+    log.info(`worker ${cluster.worker?.id} ready`);
+    return;
+  }
   const port = await application.listen();
   // Tried once listening: a node that takes the lease has a running stream for its duties.
   lease.start();
   const shownHost = env.HOST === "0.0.0.0" || env.HOST === "::" ? "localhost" : env.HOST;
   log.info(`M2M Pulse ${APP_VERSION} ready at http://${shownHost}:${port}`, { mode: env.NODE_ENV });
+}
+
+/** Which part this process plays: the single server, the primary of PULSE_WORKERS, or one of its workers. */
+async function start(env: Env, lifecycle: Lifecycle, stop: (reason: string, exitCode: number) => void): Promise<void> {
+  if (isClusterWorker()) {
+    // The primary provided, migrated and seeded the database; DATABASE_URL (inherited) says where it is.
+    const kind = await joinPrimary();
+    const url = getEnv().DATABASE_URL!;
+    openDatabase(url, kind, lifecycle);
+    return serve(env, lifecycle, "worker", url);
+  }
+  const workers = workerCount(env.PULSE_WORKERS, availableParallelism());
+  if (workers > 1 && env.NODE_ENV === "development") {
+    // Next's dev server (Turbopack) compiles into .next/ and cannot be shared by several processes.
+    log.warn("PULSE_WORKERS is ignored under `npm run dev`: the development server runs as one process", { PULSE_WORKERS: env.PULSE_WORKERS });
+  } else if (workers > 1) {
+    return runPrimary({ env, lifecycle, workers, prepare: async () => (await prepareDatabase(env, lifecycle, stop))?.kind, stop });
+  }
+  const database = await prepareDatabase(env, lifecycle, stop);
+  if (database === undefined) return;
+  return serve(env, lifecycle, "single", database.url);
 }
 
 async function main(): Promise<void> {

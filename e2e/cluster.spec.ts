@@ -1,0 +1,172 @@
+import { execFileSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { readFileSync, rmSync } from "node:fs";
+import { mkdir } from "node:fs/promises";
+import path from "node:path";
+import { expect, test } from "@playwright/test";
+import { io, type Socket } from "socket.io-client";
+import { dropDatabase, ensureDatabaseExists } from "@/lib/db/admin";
+import type { StreamSubscribed, Tick } from "@/lib/contracts/realtime";
+import { startBalancer, type Balancer } from "@/test/support/balancer";
+import { E2E_PORT, freePort } from "./support/ports";
+import { startServer, type RunningServer } from "./support/server";
+
+// Real server processes (the built dist/server.js, as `npm start` runs it), so these are e2e specs
+// rather than integration tests: the integration run comes before the build.
+
+const isAlive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** Subscribes to everything on connect and collects the ticks it gets; on a reconnect it resumes with `since`. */
+function watchEverything(socket: Socket): { seqs: number[]; answers: StreamSubscribed["mode"][] } {
+  const seqs: number[] = [];
+  const answers: StreamSubscribed["mode"][] = [];
+  socket.on("connect", () => {
+    const since = seqs.at(-1);
+    socket.emit("stream:subscribe", { filter: { operators: [], sectors: [] }, snapshotTicks: 3, ...(since === undefined ? {} : { since }) }, (answer: { ok: boolean; data?: StreamSubscribed }) => {
+      if (!answer.ok || !answer.data) throw new Error(`subscription refused: ${JSON.stringify(answer)}`);
+      answers.push(answer.data.mode);
+      seqs.push(...answer.data.ticks.map((tick) => tick.s));
+    });
+  });
+  socket.on("stream:tick", (tick: Tick) => seqs.push(tick.s));
+  return { seqs, answers };
+}
+
+/** Every sequence number once, none skipped: the differences between neighbours are all 1. */
+const steps = (seqs: readonly number[]) => seqs.slice(1).map((seq, index) => seq - seqs[index]!);
+
+test.describe("PULSE_WORKERS=2 on its embedded PostgreSQL", () => {
+  test.describe.configure({ timeout: 120_000 });
+  const dataDir = path.resolve(`.data/e2e-workers-${randomBytes(4).toString("hex")}`);
+  const port = E2E_PORT + 14;
+  test.afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  test("serves pages, API and sockets (long-polling and WebSocket) on one port, and Ctrl-C stops the workers, then PostgreSQL", async () => {
+    await mkdir(dataDir, { recursive: true, mode: 0o755 });
+    const env = { DATABASE_URL: undefined, PULSE_DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(await freePort()), HISTORY_BACKFILL_HOURS: "0", PULSE_WORKERS: "2" };
+    const server = await startServer({ port, env, processGroup: true });
+    const sockets: Socket[] = [];
+    try {
+      // The primary alone provides the database; both workers run the application.
+      expect(server.output().match(/database: embedded PostgreSQL/g)).toHaveLength(1);
+      expect(server.output()).toMatch(/worker 1 ready/);
+      expect(server.output()).toMatch(/worker 2 ready/);
+
+      // Pages and API, on new connections each (the primary hands them to the workers in turn).
+      for (let request = 0; request < 4; request++) {
+        expect(await (await fetch(server.url)).text()).toContain("toll lanes with electronic collection");
+        const live = await fetch(`${server.url}/api/live?ticks=1`);
+        expect(live.status).toBe(200);
+      }
+
+      // Long-polling needs every request of a session to reach the worker holding it: with a polling-only
+      // client, a request handed to the other worker would fail with "Session ID unknown". Two of each,
+      // at once, so that both workers hold sessions.
+      const clients = [["polling"], ["polling", "websocket"], ["websocket"]].flatMap((transports) =>
+        [1, 2].map(() => {
+          const socket = io(server.url, { transports, upgrade: transports.length > 1, forceNew: true, reconnection: false });
+          sockets.push(socket);
+          return { transports, socket, watched: watchEverything(socket) };
+        }),
+      );
+      for (const { transports, socket, watched } of clients) {
+        await expect.poll(() => watched.seqs.length, { timeout: 30_000, message: `ticks over ${transports.join(" then ")}` }).toBeGreaterThanOrEqual(6);
+        expect(socket.connected).toBe(true);
+        expect(steps(watched.seqs).every((step) => step === 1)).toBe(true);
+        if (transports.length > 1) await expect.poll(() => socket.io.engine.transport.name, { timeout: 10_000 }).toBe("websocket");
+      }
+      for (const socket of sockets) socket.close();
+
+      // A worker that dies is replaced, and the port keeps answering meanwhile.
+      const workerPids = execFileSync("ps", ["-o", "pid=,args=", "--ppid", String(server.process.pid)], { encoding: "utf8" })
+        .split("\n")
+        .filter((line) => line.includes("dist/server.js"))
+        .map((line) => Number(line.trim().split(/\s+/)[0]));
+      expect(workerPids).toHaveLength(2);
+      process.kill(workerPids[0]!, "SIGKILL");
+      await expect.poll(() => server.output(), { timeout: 60_000 }).toMatch(/worker \d replaced/);
+      expect(server.output()).toContain(`(pid ${workerPids[0]}) died; starting a new one`);
+      expect((await fetch(`${server.url}/api/health`)).status).toBe(200);
+
+      const postgresPid = Number(readFileSync(path.join(dataDir, "postgres", "postmaster.pid"), "utf8").split("\n")[0]);
+      expect(isAlive(postgresPid)).toBe(true);
+      // As a terminal's Ctrl-C: SIGINT to the whole process group, primary and workers alike.
+      expect(await server.stop("SIGINT")).toBe(0);
+      // The one error is the worker killed above.
+      expect(server.output().match(/"level":"error".*/g)).toEqual([expect.stringContaining("died; starting a new one")]);
+      expect(server.output()).not.toMatch(/failed/);
+      expect(server.output()).toContain("workers stopped");
+      expect(isAlive(postgresPid)).toBe(false);
+    } finally {
+      for (const socket of sockets) socket.close();
+      await server.stop("SIGKILL");
+    }
+  });
+});
+
+test.describe("a screen behind a load balancer", () => {
+  test.describe.configure({ timeout: 120_000 });
+  let serverUrl: string;
+  let databaseName: string;
+  const servers: RunningServer[] = [];
+  let balancer: Balancer | undefined;
+
+  test.beforeEach(async () => {
+    serverUrl = process.env.E2E_POSTGRES_SERVER_URL!;
+    databaseName = `pulse_e2e_${randomBytes(5).toString("hex")}`;
+  });
+  test.afterEach(async () => {
+    await balancer?.close();
+    for (const server of servers.splice(0)) await server.stop("SIGKILL");
+    await dropDatabase(serverUrl, databaseName);
+  });
+
+  test("survives its node's SIGKILL: it reconnects through the balancer to the other node and resumes with no hole and no repeat", async () => {
+    const databaseUrl = await ensureDatabaseExists(serverUrl, databaseName);
+    balancer = await startBalancer([
+      { host: "127.0.0.1", port: E2E_PORT + 15 },
+      { host: "127.0.0.1", port: E2E_PORT + 16 },
+    ]);
+    // Two cluster nodes on one database and one Redis (namespaced for this run), answering for the
+    // balancer's address as for their own.
+    const env = {
+      DATABASE_URL: databaseUrl,
+      REDIS_URL: "redis://127.0.0.1:6379",
+      PULSE_CLUSTER: `e2e-${randomBytes(4).toString("hex")}`,
+      PULSE_ALLOWED_HOSTS: `127.0.0.1:${balancer.port}`,
+      HISTORY_BACKFILL_HOURS: "0",
+    };
+    const nodeA = await startServer({ port: E2E_PORT + 15, env });
+    servers.push(nodeA);
+    const nodeB = await startServer({ port: E2E_PORT + 16, env });
+    servers.push(nodeB);
+
+    // WebSocket only: one connection is the whole session, so the balancer needs no stickiness.
+    const socket = io(balancer.url, { transports: ["websocket"], forceNew: true, reconnectionDelay: 200, reconnectionDelayMax: 1_000 });
+    try {
+      const watched = watchEverything(socket);
+      await expect.poll(() => watched.seqs.length, { timeout: 20_000 }).toBeGreaterThanOrEqual(5);
+      expect(balancer.connectionsTo(0)).toBe(1); // the first connection went to node A
+
+      const lastBeforeKill = watched.seqs.at(-1)!;
+      nodeA.process.kill("SIGKILL");
+      // The client notices, reconnects (the balancer skips the dead node) and resumes on B ...
+      await expect.poll(() => watched.answers.length, { timeout: 30_000 }).toBe(2);
+      expect(balancer.connectionsTo(1)).toBe(1);
+      expect(watched.answers).toEqual(["snapshot", "resume"]);
+      // ... and B's ticks follow on from A's.
+      await expect.poll(() => watched.seqs.at(-1)!, { timeout: 20_000 }).toBeGreaterThanOrEqual(lastBeforeKill + 5);
+      expect(steps(watched.seqs).filter((step) => step !== 1)).toEqual([]);
+      expect(nodeB.process.exitCode).toBeNull();
+    } finally {
+      socket.close();
+    }
+  });
+});
