@@ -1,4 +1,4 @@
-import { hostname } from "node:os";
+import { nodeName } from "./mode";
 import {
   CLUSTER_BUS_EVENT,
   clusterEnvelopeSchema,
@@ -28,7 +28,7 @@ const ANSWER_TIMEOUT_MS = 2_000;
 const COUNTED: ReadonlySet<ClusterEventName> = new Set(["display-token:revoked", "display:reload", "sessions:ended", "playlist:deleted", "playlist:changed"]);
 
 /** This process among the cluster's nodes: host name and process id, as logs and /api/health show it. */
-export const NODE_ID = `${hostname()}:${process.pid}`;
+export const NODE_ID = nodeName();
 
 /** A handler runs once per node for each event; it answers how many of this node's sockets it reached. */
 export type ClusterHandler<E extends ClusterEventName> = (payload: ClusterEventPayload<E>) => number | void;

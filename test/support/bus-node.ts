@@ -5,9 +5,10 @@
  * requests the cluster tests make, served on a bare HTTP server (no Next.js build needed). Prints
  * `listening <port>` once it serves. The database must already be migrated and seeded.
  *
+ * The singletons run on the holder of the product's PostgreSQL lease, as on a real cluster node.
  * One request is the test's own: POST /test/alert publishes an alert change on the bus exactly as
- * the alert service does after storing one, so a test can follow one alert to every node's clients
- * while every node still runs its own detection (until the singletons' lease lands).
+ * the lease holder's alert service does after storing one, so a test can follow one alert to every
+ * node's clients without waiting for the simulator to raise one.
  */
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -21,6 +22,8 @@ import { GET as health } from "@/app/api/health/route";
 import { POST as ingest } from "@/app/api/ingest/route";
 import { POST as triggerIncident } from "@/app/api/simulator/incidents/route";
 import { createAccessGate } from "@/server/access-gate";
+import { postgresLease } from "@/server/cluster/lease";
+import { nodeName } from "@/server/cluster/mode";
 import { connectClusterTransport } from "@/server/cluster/transport";
 import { createHttpEdge } from "@/server/http-edge";
 import { createRealtimeServer } from "@/server/realtime";
@@ -50,12 +53,14 @@ async function main(): Promise<void> {
   const gate = createAccessGate({ authRequired: env.PULSE_AUTH === "on" });
   const edge = createHttpEdge({ listenHost: "127.0.0.1", port: () => (httpServer.address() as AddressInfo | null)?.port ?? 0, dev: false });
   const transport = await connectClusterTransport({ redisUrl: env.REDIS_URL, clusterName: env.PULSE_CLUSTER });
+  const lease = postgresLease({ databaseUrl: env.DATABASE_URL!, lease: "singletons", nodeName: nodeName() });
   const realtime = createRealtimeServer(httpServer, {
     config: env,
     buildId: "cluster-test",
     gate,
     isAllowedHost: edge.isAllowedHost,
     transport,
+    lease,
     limits: { connectionsPerAddress: 1000, connectsPerAddressPerMinute: 10_000, subscriptionsPerAddressPerMinute: 10_000 },
   });
 
@@ -84,11 +89,13 @@ async function main(): Promise<void> {
 
   await new Promise<void>((resolve) => httpServer.listen(env.PORT, "127.0.0.1", resolve));
   await realtime.source.ready;
+  lease.start();
   process.stdout.write(`listening ${(httpServer.address() as AddressInfo).port}\n`);
 
   process.once("SIGTERM", () => {
     void realtime
       .close()
+      .then(() => lease.stop())
       .then(() => closeDatabase(database))
       .finally(() => process.exit(0));
   });
