@@ -9,9 +9,9 @@ import { eventually } from "../support/stream-server";
 const WAIT_MS = 30_000;
 
 /** A lease on the test database that records when it was acquired and lost. */
-function leaseFor(url: string, nodeName: string) {
+function leaseFor(url: string, nodeName: string, everyMs = 100) {
   const changes: string[] = [];
-  const lease = postgresLease({ databaseUrl: url, lease: "singletons", nodeName, retryMs: 100, heartbeatMs: 100, heartbeatTimeoutMs: 5_000 });
+  const lease = postgresLease({ databaseUrl: url, lease: "singletons", nodeName, retryMs: everyMs, heartbeatMs: everyMs, heartbeatTimeoutMs: 5_000 });
   lease.onChange({ acquired: () => changes.push("acquired"), lost: (reason) => changes.push(`lost: ${reason}`) });
   return { lease, changes };
 }
@@ -35,7 +35,9 @@ describe("the singletons' lease (a PostgreSQL advisory lock)", () => {
   });
 
   it("is held by one node at a time, named to all, and passes on when the holder's connection dies", { timeout: 120_000 }, async () => {
-    const first = leaseFor(testDatabase.url, "node-one:1");
+    // The first's next step is a minute away (its broken connection is noticed at once, by the
+    // connection's own error): the second is the one to take over, not a race between the two.
+    const first = leaseFor(testDatabase.url, "node-one:1", 60_000);
     const second = leaseFor(testDatabase.url, "node-two:2");
     leases.push(first.lease, second.lease);
     first.lease.start();
