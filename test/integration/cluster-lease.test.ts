@@ -97,7 +97,7 @@ async function agreedHolder(a: ClusterNodeProcess, b: ClusterNodeProcess) {
       const [seenByA, seenByB] = [await holderSeenBy(a), await holderSeenBy(b)];
       return (seenByA && seenByA === seenByB && seenByA) || undefined;
     },
-    30_000,
+    60_000,
   );
   expect(holderName).toMatch(new RegExp(`:(${a.pid}|${b.pid})$`));
   const holder = holderName.endsWith(`:${a.pid}`) ? a : b;
