@@ -116,6 +116,10 @@ function openDatabase(url: string, kind: DatabaseKind, lifecycle: Lifecycle): vo
  */
 async function serve(env: Env, lifecycle: Lifecycle, role: "single" | "worker", databaseUrl: string): Promise<void> {
   const mode = serverMode(env);
+  if (mode === "cluster" && env.SIM_SPEED !== 1) {
+    // simulatedInstant anchors a speed other than 1 at this process's start: nodes would disagree.
+    log.warn("SIM_SPEED is not 1 on a cluster node: each node counts simulated time from its own start, so nodes show different values (docs/SCALING.md)");
+  }
   // The singletons (rollups, alerts, back-fill, retention, MQTT ingest) run on the lease holder.
   const lease = mode === "cluster" ? postgresLease({ databaseUrl, lease: "singletons", nodeName: nodeName() }) : standaloneLease(nodeName());
   // Registered before the application, so given back after it has written what it holds.
