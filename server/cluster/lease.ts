@@ -112,7 +112,9 @@ export function postgresLease(options: PostgresLeaseOptions): Lease {
       log.info("this node holds the lease: singletons run here", { lease: options.lease, node: options.nodeName });
       duties.acquired();
     } else {
-      log.warn("this node no longer holds the lease: singletons stop here", { lease: options.lease, reason });
+      // Given back on shutdown is the plan; lost otherwise is worth a look.
+      if (reason === "shutdown") log.info("gave the lease back: singletons stop here", { lease: options.lease });
+      else log.warn("this node no longer holds the lease: singletons stop here", { lease: options.lease, reason });
       duties.lost(reason);
     }
   };
