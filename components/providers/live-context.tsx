@@ -218,6 +218,22 @@ export function useLiveShape(): { shape: LiveShape; current: LiveWindow | undefi
   return { shape, current: source.current() };
 }
 
+/** Hands `listener` (kept current in a ref) the window now and at each change `attach` reports. */
+function useWindowListener(listener: (window: LiveWindow) => void, attach: "subscribe" | "watch", deps: readonly unknown[]): void {
+  const source = useLiveWindowSource();
+  const latest = useRef(listener);
+  useLayoutEffect(() => {
+    latest.current = listener;
+  });
+  useLayoutEffect(() => {
+    const run = (window: LiveWindow) => latest.current(window);
+    const window = source.current();
+    if (window) run(window);
+    return attach === "watch" ? source.watch(run) : source.subscribe(run);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [source, attach, ...deps]);
+}
+
 /**
  * Runs `write` with the view's live window whenever it moves on (every tick on the dashboard, about
  * once a second on a wall), and once after each mount: `write` sets the changed text and attributes
@@ -225,31 +241,10 @@ export function useLiveShape(): { shape: LiveShape; current: LiveWindow | undefi
  * props (it is kept in a ref).
  */
 export function useLiveWriter(write: (window: LiveWindow) => void): void {
-  const source = useLiveWindowSource();
-  const latest = useRef(write);
-  useLayoutEffect(() => {
-    latest.current = write;
-  });
-  useLayoutEffect(() => {
-    const run = (window: LiveWindow) => latest.current(window);
-    const window = source.current();
-    if (window) run(window);
-    return source.subscribe(run);
-  }, [source]);
+  useWindowListener(write, "subscribe", []);
 }
 
 /** Calls `watcher` with every live window at once, unthrottled (what the chart worker draws). */
 export function useLiveWindowWatcher(watcher: (window: LiveWindow) => void, deps: readonly unknown[]): void {
-  const source = useLiveWindowSource();
-  const latest = useRef(watcher);
-  useLayoutEffect(() => {
-    latest.current = watcher;
-  });
-  useLayoutEffect(() => {
-    const run = (window: LiveWindow) => latest.current(window);
-    const window = source.current();
-    if (window) run(window);
-    return source.watch(run);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [source, ...deps]);
+  useWindowListener(watcher, "watch", deps);
 }
