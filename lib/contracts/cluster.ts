@@ -2,6 +2,7 @@ import { z } from "zod";
 import { alertSchema } from "./alerts";
 import { operatorSlugSchema, sectorSlugSchema } from "./catalog";
 import { heartbeatSchema } from "./displays";
+import { incidentKindSchema } from "./incidents";
 import { MAX_SAMPLE_CONNECTIONS, SAMPLE_SOURCES } from "./ingest";
 import { playlistSchema } from "./playlists";
 
@@ -17,7 +18,7 @@ const instantMs = z.number().int().nonnegative();
 
 /** A simulated incident triggered on demand (lib/domain/simulator/incidents.ts `Incident`). */
 export const triggeredIncidentSchema = z.object({
-  kind: z.enum(["outage", "surge", "leak"]),
+  kind: incidentKindSchema,
   operator: operatorSlugSchema.nullable(),
   sector: sectorSlugSchema.nullable(),
   startMs: instantMs,

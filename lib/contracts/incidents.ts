@@ -1,9 +1,13 @@
 import { z } from "zod";
+import { INCIDENT_KINDS } from "@/lib/domain/simulator/incidents";
 import { operatorSlugSchema, sectorSlugSchema } from "./catalog";
+
+/** The simulator's kinds of incident, as every contract that carries one spells them. */
+export const incidentKindSchema = z.enum(INCIDENT_KINDS);
 
 export const triggerIncidentSchema = z
   .object({
-    kind: z.enum(["outage", "surge", "leak"]),
+    kind: incidentKindSchema,
     operator: operatorSlugSchema.optional(),
     sector: sectorSlugSchema.optional(),
     /** Fraction lost (outage, leak) or gained (surge) at full effect. */
@@ -25,7 +29,7 @@ export type TriggerIncidentRequest = z.infer<typeof triggerIncidentSchema>;
 
 export const incidentResponseSchema = z.object({
   incident: z.object({
-    kind: z.enum(["outage", "surge", "leak"]),
+    kind: incidentKindSchema,
     operator: operatorSlugSchema.nullable(),
     sector: sectorSlugSchema.nullable(),
     magnitude: z.number(),
