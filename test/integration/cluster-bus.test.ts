@@ -190,7 +190,7 @@ describe("a cluster of two nodes on Redis", () => {
     for (const ids of received.values()) expect(ids.filter((id) => id === first)).toEqual([first]);
   });
 
-  it("shows a measured sample ingested through node A on node B from the same tick, with the same value", async () => {
+  it("shows a measured sample ingested through node A on node B from the same tick (or, when B had already moved on, the next: docs/SCALING.md), with A's values for that tick", async () => {
     const { secret } = await createIngestKey({ label: "cluster test", operators: [], createdBy: null });
     const onA = await watchAll(await open(a));
     const onB = await watchAll(await open(b));
@@ -203,8 +203,12 @@ describe("a cluster of two nodes on Redis", () => {
       eventually("the sample on A", () => firstShown(onA)),
       eventually("the sample on B", () => firstShown(onB)),
     ]);
-    expect(shownB.s).toBe(shownA.s);
-    expect(shownB.v).toEqual(shownA.v);
+    // Each node revises its own newest tick when it hears of the sample; B may have produced the next
+    // one by then (a commit close to a tick's end), never a later one while the message is in time.
+    expect([shownA.s, shownA.s + 1]).toContain(shownB.s);
+    // Whatever tick B first shows it in, A shows the very same values in that tick (its last version).
+    const onASameTick = await eventually("A's tick of the same seq", () => onA.findLast((tick) => tick.s === shownB.s));
+    expect(shownB.v).toEqual(onASameTick.v);
   });
 
   it("shows the incidents triggered earlier on a node started later, from its first answer (they are stored)", { timeout: 90_000 }, async () => {
