@@ -7,6 +7,7 @@ import { acceptConnectionsFromPrimary } from "./cluster/worker";
 import { createHttpEdge } from "./http-edge";
 import { createDispatcher, type Dispatcher, type DispatcherOptions } from "./notifications/dispatcher";
 import { startMqttIngest, type MqttIngest, type MqttIngestOptions } from "./ingest/mqtt";
+import { upgradesForNext } from "./next-upgrades";
 import { createPageAvailability } from "./page-availability";
 import { connectClusterTransport, type ClusterTransportOptions } from "./cluster/transport";
 import { createRealtimeServer, type RealtimeDeps, type RealtimeServer } from "./realtime";
@@ -73,7 +74,7 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
     dir: options.dir,
     hostname: options.hostname,
     port: options.port,
-    httpServer,
+    httpServer: upgradesForNext(httpServer),
   });
   await nextApp.prepare();
   const handleRequest = nextApp.getRequestHandler();
