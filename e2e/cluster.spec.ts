@@ -9,6 +9,7 @@ import { dropDatabase, ensureDatabaseExists } from "@/lib/db/admin";
 import type { StreamSubscribed, Tick } from "@/lib/contracts/realtime";
 import { startBalancer, type Balancer } from "@/test/support/balancer";
 import { E2E_PORT, freePort } from "./support/ports";
+import { specDataDir } from "./support/data-dir";
 import { startServer, type RunningServer } from "./support/server";
 
 // Real server processes (the built dist/server.js, as `npm start` runs it), so these are e2e specs
@@ -44,7 +45,7 @@ const steps = (seqs: readonly number[]) => seqs.slice(1).map((seq, index) => seq
 
 test.describe("PULSE_WORKERS=2 on its embedded PostgreSQL", () => {
   test.describe.configure({ timeout: 120_000 });
-  const dataDir = path.resolve(`.data/e2e-workers-${randomBytes(4).toString("hex")}`);
+  const dataDir = specDataDir("workers");
   const port = E2E_PORT + 14;
   test.afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 

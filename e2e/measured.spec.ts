@@ -1,11 +1,10 @@
 import { spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { once } from "node:events";
 import { mkdir } from "node:fs/promises";
 import { rmSync } from "node:fs";
-import path from "node:path";
 import { expect, test } from "@playwright/test";
 import { E2E_PORT, freePort } from "./support/ports";
+import { specDataDir } from "./support/data-dir";
 import { recordSecret } from "./support/secrets";
 import { startServer, type RunningServer } from "./support/server";
 
@@ -18,7 +17,7 @@ import { startServer, type RunningServer } from "./support/server";
  */
 test.describe("a replayed feed on an open dashboard", () => {
   test.describe.configure({ mode: "serial", timeout: 120_000 });
-  const dataDir = path.resolve(`.data/e2e-measured-${randomBytes(4).toString("hex")}`);
+  const dataDir = specDataDir("measured");
   const port = E2E_PORT + 7;
   let server: RunningServer | undefined;
   let env: Record<string, string | undefined> = {};

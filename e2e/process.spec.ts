@@ -8,6 +8,7 @@ import type { EmbeddedCredentials } from "@/lib/db/embedded";
 import { MINUTE_MS, minuteOf } from "@/lib/domain/rollups";
 import { BACKFILL_SAMPLES_PER_MINUTE } from "@/lib/domain/simulator/backfill";
 import { E2E_PORT, freePort } from "./support/ports";
+import { specDataDir } from "./support/data-dir";
 import { startServer } from "./support/server";
 import { withClient } from "@/test/support/pg-client";
 
@@ -24,7 +25,7 @@ const isAlive = (pid: number) => {
 test.describe("the server process on its embedded PostgreSQL", () => {
   // These start and restart servers of their own: generous on a loaded machine.
   test.describe.configure({ mode: "serial", timeout: 120_000 });
-  const dataDir = path.resolve(`.data/e2e-process-${randomBytes(4).toString("hex")}`);
+  const dataDir = specDataDir("process");
   const port = E2E_PORT + 1;
   // A port the kernel says is free now: a fixed one in the ephemeral range (32768–60999) can be
   // held by any outgoing connection on the machine, a database pool's for instance.
