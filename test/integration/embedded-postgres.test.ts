@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DataDirBusyError } from "@/lib/db/data-dir-lock";
@@ -45,7 +46,9 @@ async function makeLegacyDataDir(dataDir: string): Promise<void> {
 }
 
 describe("the embedded PostgreSQL", () => {
-  const root = path.resolve(".data", `test-embedded-${randomBytes(4).toString("hex")}`);
+  // Not under the checkout's .data/, which `npm start` leaves at 0700: as root, the postgres user
+  // could not reach it and the cluster would be put elsewhere (e2e/support/data-dir.ts).
+  const root = path.join(tmpdir(), `pulse-test-embedded-${randomBytes(4).toString("hex")}`);
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
   it(
