@@ -6,7 +6,6 @@ import { afterPaint, benchHooks } from "@/lib/realtime/bench-probe";
 import { chartClient } from "@/components/charts/chart-client";
 import { useLiveWindowWatcher, useLiveWriter } from "@/components/providers/live-context";
 import { useViewFilter } from "@/components/panels/use-view-data";
-import type { LiveWindow } from "@/lib/queries/live";
 
 /**
  * Placed after every panel. It hands the view's live ticks to the chart hub as they come (the
@@ -17,32 +16,7 @@ import type { LiveWindow } from "@/lib/queries/live";
  */
 export function TickPaintProbe() {
   const stream = filterKey(useViewFilter());
-  // Handed over in a task after the page's frame, not inside it: the worker then draws while the
-  // page's thread is done with its own style, layout and paint, instead of competing with it for
-  // the CPU (a wall device may have two cores, shared with the compositor and the rasteriser).
-  const feed = useRef<{ stream: string; window: LiveWindow; timer: ReturnType<typeof setTimeout> } | null>(null);
-  useLiveWindowWatcher(
-    (window) => {
-      if (feed.current) {
-        feed.current = { ...feed.current, stream, window };
-        return;
-      }
-      const timer = setTimeout(() => {
-        const due = feed.current;
-        feed.current = null;
-        if (due) chartClient().feed(due.stream, due.window.ticks);
-      }, 0);
-      feed.current = { stream, window, timer };
-    },
-    [stream],
-  );
-  useEffect(
-    () => () => {
-      clearTimeout(feed.current?.timer);
-      feed.current = null;
-    },
-    [],
-  );
+  useLiveWindowWatcher((window) => chartClient().feed(stream, window.ticks), [stream]);
 
   // seq → the tick's instant and when the page and the charts painted it.
   const pending = useRef<Pending>(new Map());
