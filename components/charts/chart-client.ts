@@ -3,6 +3,7 @@
 import type { HistoryResponse } from "@/lib/contracts/history";
 import type { Tick } from "@/lib/contracts/realtime";
 import { benchHooks } from "@/lib/realtime/bench-probe";
+import { packHistory } from "@/lib/domain/packed-history";
 import type { ChartConfig, ChartGeometry, FromHub, PngLabels, ToHub } from "./chart-protocol";
 
 /** A chart's own callbacks: what its tooltip says (mirrored for screen readers and tests) and where its plot is. */
@@ -183,7 +184,8 @@ class ChartClient {
     if (key === undefined) {
       key = this.nextHistoryKey++;
       this.historyKeys.set(history, key);
-      this.send({ type: "history", key, history });
+      const { packed, transfer } = packHistory(history);
+      this.send({ type: "history", key, history: packed }, transfer);
     }
     return key;
   }

@@ -1,6 +1,7 @@
 import { BasicPlatform, Chart, type ChartDataset, type ChartOptions } from "chart.js";
 import type { Tick } from "@/lib/contracts/realtime";
-import { frameAtOrBefore, groupByOperator, groupBySector, historyFrames, sumOf, type Frame } from "@/lib/domain/aggregate";
+import { frameAtOrBefore, groupByOperator, groupBySector, sumOf, type Frame } from "@/lib/domain/aggregate";
+import { packedHistoryFrames } from "@/lib/domain/packed-history";
 import { BAND_TOLERANCE } from "@/lib/domain/anomaly";
 import { formatClock, formatCountShort, formatDateTime } from "@/lib/domain/format";
 import { seriesIndex } from "@/lib/domain/series";
@@ -442,7 +443,7 @@ export class ChartHub {
         this.forgetUnused();
         return;
       case "history":
-        this.histories.set(message.key, historyFrames(message.history));
+        this.histories.set(message.key, packedHistoryFrames(message.history));
         for (const chart of this.charts.values()) if (chart.config.historyKey === message.key) chart.draw();
         return;
       case "forget-history":

@@ -1,4 +1,4 @@
-import type { HistoryResponse } from "@/lib/contracts/history";
+import type { PackedHistory } from "@/lib/domain/packed-history";
 import type { SeriesRef } from "@/lib/contracts/filters";
 import type { Tick } from "@/lib/contracts/realtime";
 import type { Language, Theme, TimeWindow } from "@/lib/contracts/view";
@@ -83,7 +83,7 @@ export type ToHub =
   | { type: "resize"; id: number; width: number; height: number; dpr: number }
   | { type: "pointer"; id: number; kind: "mousemove" | "mouseout" | "click"; x: number; y: number }
   | { type: "dispose"; id: number }
-  | { type: "history"; key: number; history: HistoryResponse }
+  | { type: "history"; key: number; history: PackedHistory }
   | { type: "forget-history"; key: number }
   /** A fresh window for a stream (a new subscription, or the first ticks seen). */
   | { type: "live-reset"; stream: string; ticks: Tick[] }
@@ -99,3 +99,4 @@ export type FromHub =
   /** After a chart was rebuilt or resized (a tick's moves come with "painted"). */
   | { type: "geometry"; id: number; geometry: ChartGeometry }
   | { type: "png"; request: number; blob: Blob | null };
+

@@ -34,21 +34,31 @@ function cellLook(window: LiveWindow | undefined, index: number, lang: Language,
 }
 
 /**
- * One cell. Its figure, tooltip and colour move on with every tick without a React render
- * (useLiveWriter writes what changed); its provenance re-renders it.
+ * One cell. Its figure and colour move on with every tick without a React render (useLiveWriter
+ * writes what changed); its provenance re-renders it. Its tooltip, the exact count, is written
+ * only while the pointer is over the cell (and when it arrives): it changes with nearly every
+ * tick, and a new `title` on 21 cells restyled all of them on every tick for a tooltip nobody
+ * was looking at.
  */
 function MatrixCell({ operator, sector, index, provenance, provenanceTitle, current }: { operator: string; sector: string; index: number; provenance: SeriesProvenance; provenanceTitle: string; current: LiveWindow | undefined }) {
   const { view, messages } = useView();
   const cell = useRef<HTMLTableCellElement>(null);
   const figure = useRef<HTMLSpanElement>(null);
+  const shown = useRef<{ window: LiveWindow | undefined; hovered: boolean }>({ window: current, hovered: false });
+  const lookOf = (window: LiveWindow | undefined) => cellLook(window, index, view.lang, messages.provenance.none, provenanceTitle);
   useLiveWriter((window) => {
-    const look = cellLook(window, index, view.lang, messages.provenance.none, provenanceTitle);
+    shown.current.window = window;
+    const look = lookOf(window);
     setText(figure.current, look.text);
-    setAttribute(cell.current, "title", look.title);
+    if (shown.current.hovered) setAttribute(cell.current, "title", look.title);
     setStyleProperty(cell.current, "--cell-bg", look.background);
     setStyleProperty(cell.current, "--cell-ink", look.ink);
   });
-  const look = cellLook(current, index, view.lang, messages.provenance.none, provenanceTitle);
+  const hover = (hovered: boolean) => {
+    shown.current.hovered = hovered;
+    if (hovered) setAttribute(cell.current, "title", lookOf(shown.current.window).title);
+  };
+  const look = lookOf(current);
   const mark = SERIES_MARK[provenance];
   // No value: no colour on the scale (the custom properties are unset), so "no data" never reads as "very few".
   // Contained: a new figure or colour lays out and repaints this cell only.
@@ -60,6 +70,8 @@ function MatrixCell({ operator, sector, index, provenance, provenanceTitle, curr
       data-series={`${operator}/${sector}`}
       data-provenance={provenance}
       title={look.title}
+      onPointerEnter={() => hover(true)}
+      onPointerLeave={() => hover(false)}
       className={`truncate rounded bg-(--cell-bg) px-1 py-2 text-right font-semibold tabular-nums text-(color:--cell-ink) [contain:layout_paint] ${provenance === "stale" ? "opacity-60 outline-2 outline-dashed outline-warn" : ""}`}
       style={colours}
     >

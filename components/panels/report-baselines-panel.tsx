@@ -45,8 +45,11 @@ export function ReportBaselinesPanel() {
   const byKey = (key: string) => baselines.find((baseline) => baseline.key === key);
   const region = (baseline: Baseline) => messages.regions[baseline.scope] ?? baseline.scope;
 
-  const shares = baselines.filter((baseline) => baseline.metric === "global-connection-share");
-  const additions = baselines.filter((baseline) => baseline.metric === "net-additions");
+  // Kept while the baselines are: the bar charts below redraw (on the page's thread) whenever
+  // their data is a new array, and this panel re-renders on every view change (a new window or
+  // filter), which has nothing to do with it.
+  const shares = useMemo(() => baselines.filter((baseline) => baseline.metric === "global-connection-share"), [baselines]);
+  const additions = useMemo(() => baselines.filter((baseline) => baseline.metric === "net-additions"), [baselines]);
   const assumptions = baselines.filter((baseline) => baseline.provenance === "assumption");
   const asiaStated = byKey("asia-2013.share");
   const asiaConnections = byKey("asia-2013.connections");

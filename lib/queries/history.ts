@@ -27,6 +27,10 @@ export function historyQueryOptions(filter: SeriesFilter, window: HistoryWindow)
     // New minutes land in the rollups once a minute.
     staleTime: 60_000,
     refetchInterval: 60_000,
+    // A refetch moves every series on by a minute, so nothing could be shared with the answer
+    // before, and React Query's deep comparison would walk all 90,720 values of a day on the
+    // page's thread every minute to find that out.
+    structuralSharing: false,
   });
 }
 
