@@ -99,4 +99,3 @@ export type FromHub =
   /** After a chart was rebuilt or resized (a tick's moves come with "painted"). */
   | { type: "geometry"; id: number; geometry: ChartGeometry }
   | { type: "png"; request: number; blob: Blob | null };
-
