@@ -6,19 +6,30 @@ import { db } from "./client";
 export const SILENT_AFTER_MS = 90_000;
 
 export class DisplayClaimedError extends Error {
-  constructor(displayId: string) {
-    super(`display '${displayId}' is registered under another display token`);
+  constructor(displayId: string, holder: "token" | "browser") {
+    super(
+      holder === "token"
+        ? `display '${displayId}' is registered under another display token`
+        : `display '${displayId}' is a signed-in browser's screen, heard from in the last ${SILENT_AFTER_MS / 1000} s`,
+    );
     this.name = "DisplayClaimedError";
   }
 }
 
 /**
  * Stores a screen's heartbeat. A display id seen under a display token stays bound to it: another
- * token (or a signed-in browser) cannot take it over or overwrite its record.
+ * token (or a signed-in browser) cannot take it over or overwrite its record. A signed-in browser's
+ * screen is not free for a token while it is alive: otherwise a stolen token could take over any
+ * screen id it had seen and hide that screen from the fleet. Once it has gone silent, a token may
+ * take the id (the same screen moved to a display token keeps its id).
  */
 export async function recordHeartbeat(heartbeat: Heartbeat, context: { userAgent: string | null; tokenId: number | null }): Promise<void> {
-  const existing = await db().display.findUnique({ where: { id: heartbeat.displayId }, select: { tokenId: true } });
-  if (existing && existing.tokenId !== null && existing.tokenId !== context.tokenId) throw new DisplayClaimedError(heartbeat.displayId);
+  const existing = await db().display.findUnique({ where: { id: heartbeat.displayId }, select: { tokenId: true, lastSeenAt: true } });
+  if (existing && existing.tokenId !== context.tokenId) {
+    if (existing.tokenId !== null) throw new DisplayClaimedError(heartbeat.displayId, "token");
+    const silent = Date.now() - existing.lastSeenAt.getTime() > SILENT_AFTER_MS;
+    if (!silent) throw new DisplayClaimedError(heartbeat.displayId, "browser");
+  }
   const fields = {
     playlistSlug: heartbeat.playlist,
     viewTitle: heartbeat.viewTitle,

@@ -10,7 +10,9 @@ import { apiErrorBodySchema } from "@/lib/contracts/api";
 import { displaysResponseSchema } from "@/lib/contracts/displays";
 import { createdDisplayTokenSchema, displayTokensResponseSchema, playlistResponseSchema, playlistsResponseSchema } from "@/lib/contracts/playlists";
 import type { Acknowledgement, StreamSubscribed, SubscribeRequest } from "@/lib/contracts/realtime";
+import { db } from "@/lib/db/client";
 import { findActiveDisplayToken } from "@/lib/db/display-tokens";
+import { SILENT_AFTER_MS } from "@/lib/db/displays";
 import { signedInAccount } from "../support/accounts";
 import { openSeededDatabase } from "../support/database";
 import { startStreamServer, type TestSocket, type TestStreamServer } from "../support/stream-server";
@@ -196,6 +198,31 @@ describe("wall screens on the socket", () => {
       expect((await reloadDisplay(json("POST", "/api/displays/screen-elsewhere/reload"), params({ id: "screen-elsewhere" }))).status).toBe(404);
     } finally {
       socket.close();
+    }
+  });
+
+  it("keeps a live screen's id from a display token, and a token's screen id from everyone else", async () => {
+    const { secret } = await newToken("lobby", "claim test");
+    const browser = socketWithCookie(guarded, session);
+    const screen = socketWithCookie(guarded, `pulse_display=${secret}`);
+    const beat = (socket: TestSocket) =>
+      new Promise((resolve) =>
+        socket.emit("display:heartbeat", { displayId: "screen-claimed", playlist: "lobby", viewIndex: 0, viewTitle: "Everything", buildId: "test-build", jsHeapBytes: 1, fps: 60 }, resolve),
+      );
+    try {
+      expect(await beat(browser)).toEqual({ ok: true, data: { recorded: true } });
+      // A (stolen) token cannot take over a signed-in browser's screen while it is alive...
+      expect(await beat(screen)).toEqual({ ok: false, error: { code: "forbidden", message: expect.stringMatching(/^display 'screen-claimed' is a signed-in browser's screen/) } });
+      // ...and the browser's screen goes on being recorded.
+      expect(await beat(browser)).toEqual({ ok: true, data: { recorded: true } });
+      // Silent for longer than a screen is shown as alive: the same screen moved to a token keeps its id.
+      await db().display.update({ where: { id: "screen-claimed" }, data: { lastSeenAt: new Date(Date.now() - SILENT_AFTER_MS - 1_000) } });
+      expect(await beat(screen)).toEqual({ ok: true, data: { recorded: true } });
+      // From then on it is the token's: a signed-in browser cannot overwrite it.
+      expect(await beat(browser)).toEqual({ ok: false, error: { code: "forbidden", message: "display 'screen-claimed' is registered under another display token" } });
+    } finally {
+      browser.close();
+      screen.close();
     }
   });
 });
