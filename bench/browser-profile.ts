@@ -1,13 +1,17 @@
 /**
- * npm run bench:browser:profile -- --url http://127.0.0.1:3000 [--path /wall] [--seconds 15] [--throttle 4]
+ * npm run bench:browser:profile -- --url http://127.0.0.1:3000 [--path /wall] [--seconds 15] [--throttle 4] [--hide "main"]
  *
  * Where a tick's main-thread time goes, for the figures bench:browser gives: opens `path` of an
  * already running server in headless Chromium (1920×1080, as bench:browser), waits 5 s, then for
  * `seconds` records a Chrome trace (the DevTools timeline categories) and a JS CPU profile over
  * CDP. It prints the page's main thread time by trace event (self time: style recalculation,
- * layout, paint, script, …, per second) and the JS functions with the most self time, and writes
- * the raw trace and profile to bench/results/runs/ for DevTools. A diagnosis tool, not a target:
- * nothing is recorded.
+ * layout, paint, script, …, per second; wall clock and the thread's CPU time, which a busy machine
+ * inflates less), the CPU time of the page's other busy threads (the chart worker, the compositor:
+ * on two cores they compete with the main thread), and the JS functions with the most self time,
+ * and writes the raw trace and profile to bench/results/runs/ for DevTools. `--hide` takes a CSS
+ * selector whose elements are hidden (`display: none`) after the load, to see what a part of the
+ * page costs ("main": every panel; "body": nothing drawn, only the ticks received and handed on).
+ * A diagnosis tool, not a target: nothing is recorded.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -22,6 +26,7 @@ const { values: options } = parseArgs({
     seconds: { type: "string", default: "15" },
     throttle: { type: "string", default: "1" },
     top: { type: "string", default: "25" },
+    hide: { type: "string" },
   },
 });
 if (!options.url) {
@@ -42,6 +47,8 @@ interface TraceEvent {
   ph: string;
   ts: number;
   dur?: number;
+  /** The thread's CPU time inside the event (thread clock), where the trace has it. */
+  tdur?: number;
   pid: number;
   tid: number;
   args?: { name?: string; data?: { url?: string } };
@@ -71,31 +78,42 @@ async function recordTrace(cdp: CDPSession, seconds: number): Promise<TraceEvent
   return events;
 }
 
-/** Self time per event name on each renderer main thread (nested complete events subtract from their parent). */
-function mainThreadSelfTimes(events: TraceEvent[]) {
-  const mains = new Set(events.filter((event) => event.ph === "M" && event.name === "thread_name" && event.args?.name === "CrRendererMain").map((event) => `${event.pid}:${event.tid}`));
+/**
+ * Busy time (wall clock and thread CPU) and CPU self time per event name on every thread of the
+ * page's renderer (nested complete events subtract from their parent), busiest thread first.
+ */
+function threadTimes(events: TraceEvent[]) {
+  const names = new Map(events.filter((event) => event.ph === "M" && event.name === "thread_name").map((event) => [`${event.pid}:${event.tid}`, event.args?.name ?? "?"]));
+  const mainPids = new Set(events.filter((event) => event.ph === "M" && event.name === "thread_name" && event.args?.name === "CrRendererMain").map((event) => event.pid));
   const byThread = new Map<string, TraceEvent[]>();
   for (const event of events) {
+    if (!mainPids.has(event.pid) || event.ph !== "X" || event.dur === undefined) continue;
     const key = `${event.pid}:${event.tid}`;
-    if (!mains.has(key) || event.ph !== "X" || event.dur === undefined) continue;
     (byThread.get(key) ?? byThread.set(key, []).get(key)!).push(event);
   }
-  return [...byThread.entries()].map(([thread, list]) => {
-    list.sort((a, b) => a.ts - b.ts || b.dur! - a.dur!);
-    const self = new Map<string, number>();
-    const stack: { end: number; name: string }[] = [];
-    let busy = 0;
-    for (const event of list) {
-      while (stack.length && stack.at(-1)!.end <= event.ts) stack.pop();
-      const end = event.ts + event.dur!;
-      const parent = stack.at(-1);
-      if (parent) self.set(parent.name, (self.get(parent.name) ?? 0) - Math.min(event.dur!, parent.end - event.ts));
-      else busy += event.dur!;
-      self.set(event.name, (self.get(event.name) ?? 0) + event.dur!);
-      stack.push({ end, name: event.name });
-    }
-    return { thread, busyMs: busy / 1000, self: [...self.entries()].map(([name, us]) => ({ name, ms: us / 1000 })).sort((a, b) => b.ms - a.ms) };
-  });
+  return [...byThread.entries()]
+    .map(([thread, list]) => {
+      list.sort((a, b) => a.ts - b.ts || b.dur! - a.dur!);
+      const self = new Map<string, number>();
+      const stack: { end: number; name: string }[] = [];
+      let busy = 0;
+      let busyCpu = 0;
+      for (const event of list) {
+        while (stack.length && stack.at(-1)!.end <= event.ts) stack.pop();
+        const end = event.ts + event.dur!;
+        const cpu = event.tdur ?? 0;
+        const parent = stack.at(-1);
+        if (parent) self.set(parent.name, (self.get(parent.name) ?? 0) - cpu);
+        else {
+          busy += event.dur!;
+          busyCpu += cpu;
+        }
+        self.set(event.name, (self.get(event.name) ?? 0) + cpu);
+        stack.push({ end, name: event.name });
+      }
+      return { name: names.get(thread) ?? thread, busyMs: busy / 1000, cpuMs: busyCpu / 1000, self: [...self.entries()].map(([name, us]) => ({ name, ms: us / 1000 })).sort((a, b) => b.ms - a.ms) };
+    })
+    .sort((a, b) => b.cpuMs - a.cpuMs);
 }
 
 /** Self time per JS function (name and source position), from the sampled profile. */
@@ -121,6 +139,7 @@ async function main() {
     const url = `${options.url}${options.path}`;
     const response = await page.goto(url, { waitUntil: "load", timeout: 30_000 });
     if (!response?.ok()) throw new Error(`${url} answered ${response?.status() ?? "nothing"}`);
+    if (options.hide) await page.addStyleTag({ content: `${options.hide} { display: none !important; }` });
     await sleep(5000);
     await cdp.send("Profiler.enable");
     await cdp.send("Profiler.setSamplingInterval", { interval: 200 });
@@ -136,13 +155,14 @@ async function main() {
     writeFileSync(`${base}.cpuprofile`, JSON.stringify(profile));
 
     const perSecond = (ms: number) => (ms / SECONDS).toFixed(2);
-    const threads = mainThreadSelfTimes(trace).sort((a, b) => b.busyMs - a.busyMs);
-    const main = threads[0];
-    console.log(`${url}, CPU ×${THROTTLE}, ${SECONDS} s; raw trace and profile: ${base}.*`);
+    const threads = threadTimes(trace);
+    const main = threads.find((thread) => thread.name === "CrRendererMain");
+    console.log(`${url}${options.hide ? ` with "${options.hide}" hidden` : ""}, CPU ×${THROTTLE}, ${SECONDS} s; raw trace and profile: ${base}.*`);
     if (main) {
-      console.log(`\nmain thread busy ${perSecond(main.busyMs)} ms/s; self time by trace event (ms/s):`);
+      console.log(`\nmain thread busy ${perSecond(main.busyMs)} ms/s wall clock, ${perSecond(main.cpuMs)} ms/s CPU; CPU self time by trace event (ms/s):`);
       for (const entry of main.self.slice(0, TOP)) console.log(`  ${perSecond(entry.ms).padStart(8)}  ${entry.name}`);
     }
+    console.log(`\nthe renderer's other threads, CPU (ms/s): ${threads.filter((thread) => thread !== main && thread.cpuMs / SECONDS >= 0.5).map((thread) => `${thread.name} ${perSecond(thread.cpuMs)}`).join(", ")}`);
     console.log(`\nJS self time by function (ms/s):`);
     for (const entry of functionSelfTimes(profile).slice(0, TOP)) console.log(`  ${perSecond(entry.ms).padStart(8)}  ${entry.name}`);
   } finally {
