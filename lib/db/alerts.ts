@@ -110,14 +110,15 @@ export async function findOpenAlerts(): Promise<Alert[]> {
  * queueing their "resolved" notifications so that the people told of them hear the end too.
  * `adopted` are carried on by this process's detector (a cluster node taking over): left open.
  */
-export async function resolveOrphanedAlerts(atMs: number, adopted: readonly number[] = []): Promise<number> {
+export async function resolveOrphanedAlerts(atMs: number, adopted: readonly number[] = []): Promise<Alert[]> {
   return db().$transaction(async (tx) => {
     const open = await tx.alert.findMany({ where: { resolvedAt: null, id: { notIn: [...adopted] } } });
-    if (open.length === 0) return 0;
+    if (open.length === 0) return [];
     const resolvedAt = new Date(atMs);
     await tx.alert.updateMany({ where: { id: { in: open.map((row) => row.id) } }, data: { resolvedAt } });
-    for (const row of open) await enqueueAlertNotifications(tx, "resolved", toAlert({ ...row, resolvedAt }));
-    return open.length;
+    const resolved = open.map((row) => toAlert({ ...row, resolvedAt }));
+    for (const alert of resolved) await enqueueAlertNotifications(tx, "resolved", alert);
+    return resolved;
   });
 }
 

@@ -35,7 +35,7 @@ function memoryStore(open: Alert[]) {
     insert: async (alert) => (inserted.push(alert), { ...alert, id: nextId++, resolvedAt: null }),
     update: async (id, change) => (updates.push({ id, change }), { ...open[0]!, id, ...change }),
     findOpen: async () => open,
-    resolveOrphaned: async (_atMs, adopted) => (orphanCalls.push(adopted), open.filter((alert) => !adopted.includes(alert.id)).length),
+    resolveOrphaned: async (atMs, adopted) => (orphanCalls.push(adopted), open.filter((alert) => !adopted.includes(alert.id)).map((alert) => ({ ...alert, resolvedAt: new Date(atMs).toISOString() }))),
   };
   return { store, inserted, updates, orphanCalls };
 }
@@ -80,6 +80,19 @@ describe("AlertService under the lease", () => {
     expect(updates.map((update) => update.id).sort()).toEqual([100, 101, 7]);
     expect(updates.every((update) => update.change.resolvedAt)).toBe(true);
     expect(published.filter(([change]) => change === "resolved").map(([, id]) => id).sort()).toEqual([100, 101, 7]);
+  });
+
+  it("tells the screens of a stored open alert it resolves on taking over, which they still show as open", async () => {
+    const { source, ticks } = fakeSource();
+    const { store, inserted } = memoryStore([storedOutage(7, "china-mobile")]);
+    const published: [AlertChange, number, string | null][] = [];
+    const service = new AlertService(source, store, (change, alert) => published.push([change, alert.id, alert.resolvedAt]));
+    service.start();
+    ticks(8, 100); // in band: the detector has nothing open, so the stored outage is over
+    await service.lead();
+    await service.close();
+    expect(inserted).toEqual([]);
+    expect(published).toEqual([["resolved", 7, new Date(source.currentInstant()).toISOString()]]);
   });
 
   it("stops storing when the lease is lost", async () => {

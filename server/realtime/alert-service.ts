@@ -15,8 +15,8 @@ export interface AlertStore {
   update(id: number, change: Partial<Alert>): Promise<Alert>;
   /** Alerts stored as open: what a node taking over the singletons adopts. */
   findOpen(): Promise<Alert[]>;
-  /** Resolves every open alert but the adopted ones; how many. */
-  resolveOrphaned(atMs: number, adopted: readonly number[]): Promise<number>;
+  /** Resolves every open alert but the adopted ones; the alerts it resolved. */
+  resolveOrphaned(atMs: number, adopted: readonly number[]): Promise<Alert[]>;
 }
 
 const RETRIES = 3;
@@ -79,6 +79,8 @@ export class AlertService {
       const resolved = await withRetries("resolving orphaned alerts", () =>
         this.store.resolveOrphaned(this.source.currentInstant(), [...plan.adopt.values()].map((alert) => alert.id)),
       );
+      // Screens still show these as open (the last holder raised them): tell them, as any resolution.
+      for (const alert of resolved) this.publish("resolved", alert);
       for (const event of plan.raise) {
         this.adopted.set(
           event.subject,
@@ -88,8 +90,8 @@ export class AlertService {
           }),
         );
       }
-      if (plan.adopt.size + resolved + plan.raise.length > 0) {
-        log.info("took over the open alerts", { adopted: plan.adopt.size, resolved, raised: plan.raise.length });
+      if (plan.adopt.size + resolved.length + plan.raise.length > 0) {
+        log.info("took over the open alerts", { adopted: plan.adopt.size, resolved: resolved.length, raised: plan.raise.length });
       }
     })().catch((error: unknown) => {
       log.error("could not take over the open alerts", { error: error instanceof Error ? error.message : String(error) });
