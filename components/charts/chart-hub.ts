@@ -348,7 +348,7 @@ class HubChart {
     this.chart.update("none");
     if (rebuild) {
       const points = datasets.reduce((total, dataset) => total + dataset.data.length, 0);
-      this.hub.afterFrame(() => this.hub.post({ type: "rebuilt", id: this.id, label: config.label, points, ms: performance.now() - rebuildStarted }));
+      this.hub.reportRebuilt(this.id, config.label, points, rebuildStarted);
       this.hub.post({ type: "geometry", id: this.id, geometry: this.geometry() });
     }
     return true;
@@ -397,10 +397,14 @@ export class ChartHub {
   private readonly streams = new Map<string, Stream>();
   /** Per stream, the report of what is drawn that waits for the frame to be shown (drawStream). */
   private readonly paintReports = new Map<string, { seq: number; geometries: Map<number, ChartGeometry> }>();
+  /** Per chart, its last rebuild, reported once the frame that shows it is (reportRebuilt). */
+  private readonly rebuiltReports = new Map<number, { label: string; points: number; startedAt: number }>();
+  /** Whether a frame callback is waiting: one for the whole hub, whatever waits for that frame. */
+  private frameAwaited = false;
 
   constructor(
     readonly post: (message: FromHub) => void,
-    readonly afterFrame: AfterFrame,
+    private readonly afterFrame: AfterFrame,
   ) {}
 
   history(key: number): Frame[] | undefined {
@@ -442,6 +446,8 @@ export class ChartHub {
       case "dispose":
         this.charts.get(message.id)?.destroy();
         this.charts.delete(message.id);
+        this.rebuiltReports.delete(message.id);
+        for (const report of this.paintReports.values()) report.geometries.delete(message.id);
         this.forgetUnused();
         return;
       case "history":
@@ -501,13 +507,36 @@ export class ChartHub {
     if (waiting) {
       waiting.seq = seq;
       for (const [id, geometry] of drawn) waiting.geometries.set(id, geometry);
-      return;
+    } else {
+      this.paintReports.set(key, { seq, geometries: new Map(drawn) });
     }
-    this.paintReports.set(key, { seq, geometries: new Map(drawn) });
+    this.awaitFrame();
+  }
+
+  /** A chart was rebuilt: how long until the frame showing it is, for the benchmarks (one report per chart). */
+  reportRebuilt(id: number, label: string, points: number, startedAt: number): void {
+    this.rebuiltReports.set(id, { label, points, startedAt });
+    this.awaitFrame();
+  }
+
+  /**
+   * One frame callback for the whole hub, reporting plain figures kept here (a disposed chart's are
+   * dropped). The worker's animation frames can stop coming (Chromium skips them, for one, while any
+   * of the worker's OffscreenCanvases has too many frames not yet shown). A callback per rebuild
+   * then waited for good, each holding everything its draw() had in scope: the chart, and the
+   * stream's window and the history it was drawn from, long after they were replaced. In
+   * `npm run soak` with the worker's frames stopped, that grew the worker's heap by ~3.6 MiB a minute.
+   */
+  private awaitFrame(): void {
+    if (this.frameAwaited) return;
+    this.frameAwaited = true;
     this.afterFrame(() => {
-      const shown = this.paintReports.get(key)!;
-      this.paintReports.delete(key);
-      this.post({ type: "painted", stream: key, seq: shown.seq, at: Date.now(), geometries: [...shown.geometries] });
+      this.frameAwaited = false;
+      const now = performance.now();
+      for (const [id, { label, points, startedAt }] of this.rebuiltReports) this.post({ type: "rebuilt", id, label, points, ms: now - startedAt });
+      this.rebuiltReports.clear();
+      for (const [stream, { seq, geometries }] of this.paintReports) this.post({ type: "painted", stream, seq, at: Date.now(), geometries: [...geometries] });
+      this.paintReports.clear();
     });
   }
 
