@@ -22,6 +22,9 @@
  *     reports through `chartRebuilt` (points, ms from the start of its rebuild to after the paint).
  *     Also the main-thread time per tick while that view is open.
  *  4. 1 and 2 on `/wall` (the wall screen of the same view).
+ *  5. the floor: 2 on a bare page that takes the same stream over a raw WebSocket and writes four
+ *     figures per tick, nothing else (bench/floor-page.ts): the least main-thread time a tick can
+ *     cost on this machine and browser, against which the dashboard's figure is read.
  * All of it is done once per `--throttle` rate (default 1 and 4): Chromium's CPU slowed down by
  * CDP's Emulation.setCPUThrottlingRate, as a slow wall device (TV stick, small PC) would be.
  * The first 5 s after a load are discarded (warm-up). 1, 2 and 4 are repeated `--runs` times on fresh
@@ -38,6 +41,7 @@ import type { PulseBenchHooks } from "@/lib/realtime/bench-probe";
 import { startServer, type RunningServer } from "@/e2e/support/server";
 import { assertPortFree, createCleanup, dropLeftoverDatabases, launchChromium, sleep, stopServer, waitFor, waitForDayOfHistory } from "@/test/support/harness";
 import { providePostgresServer } from "@/test/support/postgres-server";
+import { FLOOR_PAGE_HTML } from "./floor-page";
 import { benchPort, writeResult } from "./settings";
 
 const { values: options } = parseArgs({
@@ -334,6 +338,37 @@ async function daySwitch(browser: Browser, server: RunningServer, throttle: numb
   }
 }
 
+/**
+ * The floor (bench/floor-page.ts): main-thread time per tick of a bare page on the same stream,
+ * measured as the dashboard's is. The page replaces one of the server's own responses, so that
+ * its socket is same-origin; `bypassCSP` lets its inline script run there.
+ */
+async function floorRun(browser: Browser, server: RunningServer, throttle: number) {
+  const context = await browser.newContext({ viewport: VIEWPORT, bypassCSP: true });
+  try {
+    const page = await context.newPage();
+    const cdp: MetricSessions = { wall: await context.newCDPSession(page), cpu: await context.newCDPSession(page) };
+    await cdp.wall.send("Performance.enable", { timeDomain: "timeTicks" });
+    await cdp.cpu.send("Performance.enable", { timeDomain: "threadTicks" });
+    if (throttle > 1) await cdp.wall.send("Emulation.setCPUThrottlingRate", { rate: throttle });
+    await page.goto(`${server.url}/api/health`, { waitUntil: "load", timeout: 30_000 });
+    await page.setContent(FLOOR_PAGE_HTML);
+    type FloorWindow = { __floor: { ticks: number; waitForTicks(count: number, timeoutMs: number): Promise<boolean> } };
+    const waitForTicks = (count: number, timeoutMs: number) =>
+      page.evaluate(([wanted, ms]) => (window as unknown as FloorWindow).__floor.waitForTicks(wanted, ms), [count, timeoutMs] as const);
+    if (!(await waitForTicks(1, 20_000))) throw new Error("the floor page painted no tick in 20 s (is its socket refused?)");
+    await sleep(WARM_UP_MS);
+    const start = await page.evaluate(() => (window as unknown as FloorWindow).__floor.ticks);
+    if (!(await waitForTicks(start + 1, 10 * TICK_MS))) throw new Error("the floor page stopped painting ticks");
+    const before = await metrics(cdp);
+    if (!(await waitForTicks(start + 1 + TICKS, TICKS * TICK_MS * 2 + 15_000))) throw new Error(`the floor page did not paint ${TICKS} ticks`);
+    const after = await metrics(cdp);
+    return perTick(before, after, TICKS);
+  } finally {
+    await context.close();
+  }
+}
+
 async function main() {
   if (!existsSync("dist/server.js") || !existsSync(".next/BUILD_ID")) {
     console.error("run npm run build first");
@@ -382,7 +417,9 @@ async function main() {
         console.error(`CPU ×${throttle}, switch to the 24-hour view ${load}/${LOADS}…`);
         loads.push(await daySwitch(browser, server, throttle, load === LOADS));
       }
-      modes.push({ throttle, pages, view24h: summariseLoads(loads), loads });
+      console.error(`CPU ×${throttle}, the floor: a bare page on the same stream…`);
+      const floor = await floorRun(browser, server, throttle);
+      modes.push({ throttle, pages, view24h: summariseLoads(loads), loads, floor });
     }
 
     const result = {
@@ -447,7 +484,7 @@ function summariseLoads(loads: Awaited<ReturnType<typeof daySwitch>>[]) {
   };
 }
 
-function printSummary(result: { machine: string; loadAverage: number[]; modes: { throttle: number; pages: ({ path: string } & ReturnType<typeof summariseRuns>)[]; view24h: ReturnType<typeof summariseLoads> }[] }, written: string) {
+function printSummary(result: { machine: string; loadAverage: number[]; modes: { throttle: number; pages: ({ path: string } & ReturnType<typeof summariseRuns>)[]; view24h: ReturnType<typeof summariseLoads>; floor: ReturnType<typeof perTick> }[] }, written: string) {
   const verdict = (met: boolean) => (met ? "MET" : "NOT MET");
   const lines = ["", `Browser benchmark — ${result.machine}; load average at the end ${result.loadAverage.join(" ")}`];
   for (const mode of result.modes) {
@@ -464,6 +501,7 @@ function printSummary(result: { machine: string; loadAverage: number[]; modes: {
       `  switch to 24 hours: longest main-thread task ${day.longestTaskMs || "none ≥ 50"} ms (target < ${TARGETS.view24hMs}: ${verdict(day.met)}); largest chart rebuild to paint ${day.largestChartMs} ms (own ${day.largestOwnMs}); first start to last paint ${day.firstStartToLastPaintMs} ms`,
       ...day.charts.map((chart) => `    ${chart.label.padEnd(42)} ${String(chart.points).padStart(6)} points ${String(chart.ms).padStart(8)} ms (own ${chart.ownMs})`),
       day.mainThreadPerTickWhileOpen ? `    main thread per tick while open: ${day.mainThreadPerTickWhileOpen.taskMs} ms` : "",
+      `  floor (a bare page writing four figures per tick, one run): main thread per tick ${mode.floor.taskMs} ms (script ${mode.floor.scriptMs}, layout ${mode.floor.layoutMs}; CPU ${mode.floor.cpu.taskMs})`,
     );
   }
   lines.push("", `written to ${written}`);
