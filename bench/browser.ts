@@ -195,15 +195,21 @@ function perTick(before: Metrics, after: Metrics, ticks: number) {
   };
 }
 
-async function openPage(browser: Browser, url: string, throttle: number) {
-  const context = await browser.newContext({ viewport: VIEWPORT });
+/** A fresh page whose main thread is metered (both time domains), its CPU slowed `throttle` times. */
+async function meteredPage(browser: Browser, throttle: number, contextOptions: { bypassCSP?: boolean } = {}) {
+  const context = await browser.newContext({ viewport: VIEWPORT, ...contextOptions });
   const page = await context.newPage();
-  await page.addInitScript(installBenchHooks);
   const cdp: MetricSessions = { wall: await context.newCDPSession(page), cpu: await context.newCDPSession(page) };
   await cdp.wall.send("Performance.enable", { timeDomain: "timeTicks" });
   await cdp.cpu.send("Performance.enable", { timeDomain: "threadTicks" });
   // Slows the page's renderer (workers included) as a slower device would be.
   if (throttle > 1) await cdp.wall.send("Emulation.setCPUThrottlingRate", { rate: throttle });
+  return { context, page, cdp };
+}
+
+async function openPage(browser: Browser, url: string, throttle: number) {
+  const { context, page, cdp } = await meteredPage(browser, throttle);
+  await page.addInitScript(installBenchHooks);
   const response = await page.goto(url, { waitUntil: "load", timeout: 30_000 });
   if (!response?.ok()) throw new Error(`${url} answered ${response?.status() ?? "nothing"}`);
   return { page, cdp, loadedAt: Date.now(), close: () => context.close() };
@@ -344,13 +350,8 @@ async function daySwitch(browser: Browser, server: RunningServer, throttle: numb
  * its socket is same-origin; `bypassCSP` lets its inline script run there.
  */
 async function floorRun(browser: Browser, server: RunningServer, throttle: number) {
-  const context = await browser.newContext({ viewport: VIEWPORT, bypassCSP: true });
+  const { context, page, cdp } = await meteredPage(browser, throttle, { bypassCSP: true });
   try {
-    const page = await context.newPage();
-    const cdp: MetricSessions = { wall: await context.newCDPSession(page), cpu: await context.newCDPSession(page) };
-    await cdp.wall.send("Performance.enable", { timeDomain: "timeTicks" });
-    await cdp.cpu.send("Performance.enable", { timeDomain: "threadTicks" });
-    if (throttle > 1) await cdp.wall.send("Emulation.setCPUThrottlingRate", { rate: throttle });
     await page.goto(`${server.url}/api/health`, { waitUntil: "load", timeout: 30_000 });
     await page.setContent(FLOOR_PAGE_HTML);
     type FloorWindow = { __floor: { ticks: number; waitForTicks(count: number, timeoutMs: number): Promise<boolean> } };
