@@ -9,6 +9,7 @@ import type { Env } from "@/lib/env";
 import { createLogger } from "@/lib/logger";
 import { APP_VERSION } from "@/lib/version";
 import type { Lifecycle } from "../lifecycle";
+import { holdUnknownSessions, SessionDirectory } from "./session-gate";
 import type { PrimaryMessage, WorkerMessage } from "./worker";
 
 const log = createLogger("primary");
@@ -59,8 +60,11 @@ export async function runPrimary(options: PrimaryOptions): Promise<void> {
   if (!env.REDIS_URL) setupClusterAdapterPrimary();
 
   const httpServer = createServer();
+  // A request of a session that sticky has not heard of yet waits for it (see ./session-gate).
+  const sessions = new SessionDirectory();
+  cluster.on("message", (worker, message) => sessions.hear(worker.id, message));
   // "least-connection" (by engine.io sessions) also lets a worker that is still starting be left out, below.
-  setupStickyPrimary(httpServer, { loadBalancingMethod: "least-connection" });
+  setupStickyPrimary(holdUnknownSessions(httpServer, sessions), { loadBalancingMethod: "least-connection" });
 
   const failures = new Map<number, number>(); // slot → deaths in a row
   const forkedAt = new Map<Worker, number>();
@@ -90,6 +94,7 @@ export async function runPrimary(options: PrimaryOptions): Promise<void> {
   };
 
   cluster.on("exit", (worker, code, signal) => {
+    sessions.forgetWorker(worker.id);
     const slot = slots.get(worker);
     slots.delete(worker);
     if (slot === undefined || lifecycle.isStopping) return;
