@@ -99,17 +99,18 @@ test.describe("PULSE_WORKERS=2 on its embedded PostgreSQL", () => {
 
       // Long-polling needs every request of a session to reach the worker holding it: with a polling-only
       // client, a request handed to the other worker would fail with "Session ID unknown". Two of each,
-      // at once, so that both workers hold sessions.
-      const clients = [["polling"], ["polling", "websocket"], ["websocket"]].flatMap((transports) =>
-        [1, 2].map(() => {
-          const socket = io(server.url, { transports, upgrade: transports.length > 1, forceNew: true, reconnection: false });
-          sockets.push(socket);
-          // A failed upgrade is never tried again.
-          const upgradeErrors: string[] = [];
-          socket.io.on("open", () => socket.io.engine.on("upgradeError", (error: Error & { description?: unknown }) => upgradeErrors.push(`${error.message} ${String(error.description ?? "")}`)));
-          return { transports, socket, watched: watchEverything(socket), upgradeErrors };
-        }),
-      );
+      // one after the other, so that both workers hold sessions (the primary gives a new session to the
+      // worker holding fewer; sessions that start at once would all tie and go to the first).
+      const clients = [];
+      for (const transports of [["polling"], ["polling"], ["polling", "websocket"], ["polling", "websocket"], ["websocket"], ["websocket"]]) {
+        const socket = io(server.url, { transports, upgrade: transports.length > 1, forceNew: true, reconnection: false });
+        sockets.push(socket);
+        // A failed upgrade is never tried again.
+        const upgradeErrors: string[] = [];
+        socket.io.on("open", () => socket.io.engine.on("upgradeError", (error: Error & { description?: unknown }) => upgradeErrors.push(`${error.message} ${String(error.description ?? "")}`)));
+        clients.push({ transports, socket, watched: watchEverything(socket), upgradeErrors });
+        await expect.poll(() => socket.connected, { timeout: 30_000 }).toBe(true);
+      }
       for (const { transports, socket, watched, upgradeErrors } of clients) {
         await expect.poll(() => watched.seqs.length, { timeout: 30_000, message: `ticks over ${transports.join(" then ")}` }).toBeGreaterThanOrEqual(6);
         expect(socket.connected).toBe(true);
