@@ -36,16 +36,18 @@ describe("SessionDirectory", () => {
 describe("holdUnknownSessions", () => {
   let listening: HttpServer;
   let directory: SessionDirectory;
-  let routed: { socket: Socket; firstChunk: Promise<string> }[];
+  let routed: { socket: Socket; firstChunk: Promise<string>; received: () => string }[];
   const clients: Socket[] = [];
   const accepted: Socket[] = [];
 
-  const start = async (options: { holdMs?: number; maxHeld?: number }) => {
+  const start = async (options: Parameters<typeof holdUnknownSessions>[2]) => {
     const router = holdUnknownSessions(listening, directory, options);
     // As sticky does: it takes over the connection's "data" and reads the request's first chunk.
     router.on("connection", (socket: Socket) => {
       socket.removeAllListeners("data");
-      routed.push({ socket, firstChunk: once(socket, "data").then(([chunk]) => (chunk as Buffer).toString("latin1")) });
+      let received = "";
+      socket.on("data", (chunk: Buffer) => (received += chunk.toString("latin1")));
+      routed.push({ socket, firstChunk: once(socket, "data").then(([chunk]) => (chunk as Buffer).toString("latin1")), received: () => received });
     });
     await new Promise<void>((resolve) => listening.listen(0, "127.0.0.1", resolve));
   };
@@ -125,6 +127,20 @@ describe("holdUnknownSessions", () => {
     directory.bind(SESSION, 1);
     await vi.waitFor(() => expect(routed).toHaveLength(1));
     await expect(routed[0]!.firstChunk).resolves.toBe(`${request(`&sid=${SESSION}`)}body`);
+  });
+
+  it("routes a held request at once when it sends more than maxHeldBytes", async () => {
+    await start({ holdMs: 60_000, maxHeldBytes: 1_000 });
+    const client = await send(request(`&sid=${SESSION}`));
+    await vi.waitFor(() => expect(directory.waiting(SESSION)).toBe(1));
+    client.write("x".repeat(2_000));
+    await vi.waitFor(() => expect(routed).toHaveLength(1));
+    await vi.waitFor(() => expect(routed[0]!.received()).toBe(`${request(`&sid=${SESSION}`)}${"x".repeat(2_000)}`));
+    // The announcement, when it comes, routes nothing twice.
+    directory.bind(SESSION, 1);
+    await send(request(""));
+    await vi.waitFor(() => expect(routed).toHaveLength(2));
+    await expect(routed[1]!.firstChunk).resolves.toBe(request(""));
   });
 
   it("drops a held request whose client went away", async () => {

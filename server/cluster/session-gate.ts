@@ -10,6 +10,8 @@ const HEADER_END = Buffer.from("\r\n\r\n");
 export const SESSION_HOLD_MS = 2_000;
 /** At most this many requests wait at once; beyond it (forged ids, say) they are routed at once, as before. */
 export const SESSION_HOLD_MAX = 512;
+/** A waiting request that sends more than this is routed at once: the primary keeps no large body. */
+export const SESSION_HOLD_MAX_BYTES = 64 * 1024;
 
 /**
  * The primary's own copy of which worker holds which engine.io session, learnt from the same
@@ -95,10 +97,11 @@ export class SessionDirectory {
 export function holdUnknownSessions(
   listening: HttpServer,
   directory: SessionDirectory,
-  options: { holdMs?: number; maxHeld?: number } = {},
+  options: { holdMs?: number; maxHeld?: number; maxHeldBytes?: number } = {},
 ): HttpServer {
   const holdMs = options.holdMs ?? SESSION_HOLD_MS;
   const maxHeld = options.maxHeld ?? SESSION_HOLD_MAX;
+  const maxHeldBytes = options.maxHeldBytes ?? SESSION_HOLD_MAX_BYTES;
   const router = new EventEmitter();
   let held = 0;
 
@@ -120,19 +123,28 @@ export function holdUnknownSessions(
       if (sessionId === undefined || directory.has(sessionId) || held >= maxHeld) return route([first]);
 
       // Held, the socket keeps reading, so that a client who leaves is noticed; what else it sends
-      // (a request body) is kept and handed on with the first chunk.
+      // (a request body) is kept, up to maxHeldBytes, and handed on with the first chunk.
       held++;
       const chunks = [first];
-      const keep = (chunk: Buffer) => chunks.push(chunk);
-      const left = () => socket.destroy();
-      socket.on("data", keep);
-      socket.once("end", left);
-      void directory.whenBound(sessionId, holdMs).then(() => {
+      let bytes = first.length;
+      let released = false;
+      const release = () => {
+        if (released) return;
+        released = true;
         held--;
         socket.off("data", keep);
         socket.off("end", left);
         route(chunks);
-      });
+      };
+      const keep = (chunk: Buffer) => {
+        chunks.push(chunk);
+        bytes += chunk.length;
+        if (bytes > maxHeldBytes) release();
+      };
+      const left = () => socket.destroy();
+      socket.on("data", keep);
+      socket.once("end", left);
+      void directory.whenBound(sessionId, holdMs).then(release);
     });
   });
   // Sticky only ever calls .on("connection") on the server it is given (@socket.io/sticky setupPrimary).
