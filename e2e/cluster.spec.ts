@@ -4,11 +4,13 @@ import { readFileSync, rmSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
+import mqtt from "mqtt";
 import { io, type Socket } from "socket.io-client";
 import WebSocket from "ws";
 import { dropDatabase, ensureDatabaseExists } from "@/lib/db/admin";
 import type { StreamSubscribed, Tick } from "@/lib/contracts/realtime";
 import { startBalancer, type Balancer } from "@/test/support/balancer";
+import { withClient } from "@/test/support/pg-client";
 import { E2E_PORT, freePort } from "./support/ports";
 import { specDataDir } from "./support/data-dir";
 import { startServer, type RunningServer } from "./support/server";
@@ -69,6 +71,14 @@ async function upgradeRightAfterHandshake(url: string, count: number, concurrenc
   await Promise.all(Array.from({ length: concurrency }, next));
   return answers;
 }
+
+/** The server's JSON log lines with this message. */
+const logged = (output: string, message: string): Record<string, unknown>[] =>
+  output
+    .split("\n")
+    .filter((line) => line.startsWith("{") && line.includes(message))
+    .map((line) => JSON.parse(line) as Record<string, unknown>)
+    .filter((entry) => entry.msg === message);
 
 /** Every sequence number once, none skipped: the differences between neighbours are all 1. */
 const steps = (seqs: readonly number[]) => seqs.slice(1).map((seq, index) => seq - seqs[index]!);
@@ -153,7 +163,7 @@ test.describe("PULSE_WORKERS=2 on its embedded PostgreSQL", () => {
   });
 });
 
-test.describe("a screen behind a load balancer", () => {
+test.describe("two cluster nodes on one database and one Redis", () => {
   test.describe.configure({ timeout: 120_000 });
   let serverUrl: string;
   let databaseName: string;
@@ -209,6 +219,68 @@ test.describe("a screen behind a load balancer", () => {
       expect(nodeB.process.exitCode).toBeNull();
     } finally {
       socket.close();
+    }
+  });
+
+  test("MQTT ingest moves with the lease when its node is SIGKILLed, and loses no message the broker accepted", async () => {
+    const databaseUrl = await ensureDatabaseExists(serverUrl, databaseName);
+    const broker = process.env.MQTT_TEST_URL ?? "mqtt://127.0.0.1:1883";
+    const run = randomBytes(4).toString("hex");
+    // A client id and topics of this run's own on the machine's shared Mosquitto.
+    const clientId = `pulse-e2e-${run}`;
+    const prefix = `pulse-e2e-${run}`;
+    const env = {
+      DATABASE_URL: databaseUrl,
+      REDIS_URL: "redis://127.0.0.1:6379",
+      PULSE_CLUSTER: `e2e-${run}`,
+      HISTORY_BACKFILL_HOURS: "0",
+      MQTT_URL: broker,
+      MQTT_CLIENT_ID: clientId,
+      MQTT_TOPIC_PREFIX: prefix,
+    };
+    const holds = /this node holds the lease/;
+    const nodes = [await startServer({ port: E2E_PORT + 15, env }), await startServer({ port: E2E_PORT + 16, env })];
+    servers.push(...nodes);
+    await expect.poll(() => nodes.filter((node) => holds.test(node.output())).length, { timeout: 30_000 }).toBe(1);
+    const holder = nodes.find((node) => holds.test(node.output()))!;
+    const other = nodes.find((node) => node !== holder)!;
+    await expect.poll(() => logged(holder.output(), "connected to the MQTT broker").length, { timeout: 30_000 }).toBe(1);
+    expect(logged(other.output(), "connected to the MQTT broker")).toEqual([]);
+
+    // Five samples a batch, each its own series and minute, all within the last hour.
+    const base = Math.floor(Date.now() / 60_000) * 60_000 - 30 * 60_000;
+    const operators = ["china-mobile", "china-unicom", "china-telecom"];
+    const batch = (first: number) =>
+      Array.from({ length: 5 }, (_, index) => {
+        const n = first + index;
+        return [`${prefix}/${operators[n % 3]}/energy/connections`, JSON.stringify({ connections: 1_000 + n, at: base + n * 60_000 })] as const;
+      });
+    const publisher = await mqtt.connectAsync(broker, { clientId: `pulse-e2e-pub-${run}`, reconnectPeriod: 0 });
+    const publish = async (messages: readonly (readonly [string, string])[]) => {
+      for (const [topic, payload] of messages) await publisher.publishAsync(topic, payload, { qos: 1 }); // resolves on the broker's PUBACK
+    };
+    const stored = () =>
+      withClient(databaseUrl, async (client) => (await client.query<{ connections: number }>("SELECT connections FROM measured_sample WHERE source = 'mqtt' ORDER BY connections")).rows.map((row) => row.connections));
+    try {
+      await publish(batch(0));
+      await expect.poll(stored, { timeout: 20_000 }).toEqual([1_000, 1_001, 1_002, 1_003, 1_004]);
+
+      holder.process.kill("SIGKILL");
+      // Accepted by the broker while no node is subscribed: queued for the client id's session.
+      await publish(batch(5));
+      await expect.poll(() => holds.test(other.output()), { timeout: 30_000 }).toBe(true);
+      // The same client id, so the broker hands the new holder the session, with what waited in it.
+      await expect.poll(() => logged(other.output(), "connected to the MQTT broker"), { timeout: 30_000 }).toEqual([expect.objectContaining({ clientId, sessionPresent: true })]);
+      await publish(batch(10));
+      // Every message once: none lost across the move, none stored twice.
+      await expect.poll(stored, { timeout: 30_000 }).toEqual(Array.from({ length: 15 }, (_, n) => 1_000 + n));
+      expect(other.process.exitCode).toBeNull();
+    } finally {
+      await publisher.endAsync();
+      for (const node of servers.splice(0)) await node.stop("SIGKILL");
+      // Leave no session behind on the shared broker.
+      const cleaner = await mqtt.connectAsync(broker, { clientId, clean: true, protocolVersion: 5, properties: { sessionExpiryInterval: 0 }, reconnectPeriod: 0 });
+      await cleaner.endAsync();
     }
   });
 });
