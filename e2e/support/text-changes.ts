@@ -15,7 +15,8 @@ declare global {
 /**
  * Records, inside the page, every change of the text of the first element matching each selector,
  * with the page's own clock. Timestamps taken in the page do not depend on how often the test
- * looks, nor on how busy the test process is. Call before `page.goto`.
+ * looks, nor on how busy the test process is. Call before `page.goto`; the page's changes are
+ * recorded from the end of its HTML's parsing (the elements' state then is the first entry).
  */
 export async function recordTextChanges(page: Page, selectors: string[]) {
   await page.addInitScript((watched: string[]) => {
@@ -29,7 +30,14 @@ export async function recordTextChanges(page: Page, selectors: string[]) {
         if (text !== null && list.at(-1)?.text !== text) list.push({ text, at });
       }
     };
-    new MutationObserver(look).observe(document, { subtree: true, childList: true, characterData: true });
+    // From the end of parsing: while the HTML parser is still adding an element's text nodes (it may
+    // stop between them), the element would be seen with part of its text, or none.
+    const watch = () => {
+      look();
+      new MutationObserver(look).observe(document, { subtree: true, childList: true, characterData: true });
+    };
+    if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", watch, { once: true });
+    else watch();
   }, selectors);
   return {
     /** The changes recorded so far for `selector`. */
