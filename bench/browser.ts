@@ -24,7 +24,9 @@
  *  4. 1 and 2 on `/wall` (the wall screen of the same view).
  *  5. the floor: 2 on a bare page that takes the same stream over a raw WebSocket and writes four
  *     figures per tick, nothing else (bench/floor-page.ts): the least main-thread time a tick can
- *     cost on this machine and browser, against which the dashboard's figure is read.
+ *     cost on this machine and browser, against which the dashboard's figure is read. And the
+ *     floor with charts: the same page with the dashboard's own chart worker drawing the charts
+ *     of `/` (and of `/wall`) as those pages set them up (recorded from them once per bench run).
  * All of it is done once per `--throttle` rate (default 1 and 4): Chromium's CPU slowed down by
  * CDP's Emulation.setCPUThrottlingRate, as a slow wall device (TV stick, small PC) would be.
  * The first 5 s after a load are discarded (warm-up). 1, 2, 4 and 5 are repeated `--runs` times on fresh
@@ -41,7 +43,8 @@ import type { PulseBenchHooks } from "@/lib/realtime/bench-probe";
 import { startServer, type RunningServer } from "@/e2e/support/server";
 import { assertPortFree, createCleanup, dropLeftoverDatabases, launchChromium, sleep, stopServer, waitFor, waitForDayOfHistory } from "@/test/support/harness";
 import { providePostgresServer } from "@/test/support/postgres-server";
-import { FLOOR_PAGE_HTML } from "./floor-page";
+import { build } from "esbuild";
+import { floorPageHtml } from "./floor-page";
 import { benchPort, writeResult } from "./settings";
 
 const { values: options } = parseArgs({
@@ -349,12 +352,13 @@ async function daySwitch(browser: Browser, server: RunningServer, throttle: numb
  * measured as the dashboard's is. The page replaces one of the server's own responses, so that
  * its socket is same-origin; `bypassCSP` lets its inline script run there.
  */
-async function floorRun(browser: Browser, server: RunningServer, throttle: number) {
+async function floorRun(browser: Browser, server: RunningServer, throttle: number, charts?: { setup: ChartSetup; workerSource: string }) {
   const { context, page, cdp } = await meteredPage(browser, throttle, { bypassCSP: true });
   try {
     await page.goto(`${server.url}/api/health`, { waitUntil: "load", timeout: 30_000 });
-    await page.setContent(FLOOR_PAGE_HTML);
-    type FloorWindow = { __floor: { ticks: number; waitForTicks(count: number, timeoutMs: number): Promise<boolean> } };
+    await page.setContent(floorPageHtml(charts !== undefined));
+    type FloorWindow = { __floor: { ticks: number; waitForTicks(count: number, timeoutMs: number): Promise<boolean>; start(setup: ChartSetup, workerSource: string): void } };
+    if (charts) await page.evaluate(([setup, source]) => (window as unknown as FloorWindow).__floor.start(setup, source), [charts.setup, charts.workerSource] as const);
     const waitForTicks = (count: number, timeoutMs: number) =>
       page.evaluate(([wanted, ms]) => (window as unknown as FloorWindow).__floor.waitForTicks(wanted, ms), [count, timeoutMs] as const);
     if (!(await waitForTicks(1, 20_000))) throw new Error("the floor page painted no tick in 20 s (is its socket refused?)");
@@ -368,6 +372,68 @@ async function floorRun(browser: Browser, server: RunningServer, throttle: numbe
   } finally {
     await context.close();
   }
+}
+
+/** What a dashboard page posted to its chart worker to set its charts up, as plain data (bench/floor-page.ts replays it). */
+interface ChartSetup {
+  messages: { type: string; [key: string]: unknown }[];
+  stream: string;
+  snapshotTicks: number;
+}
+
+/**
+ * Runs in the page before its scripts: keeps a plain copy of every set-up message the page posts
+ * to its chart worker (taken before the post, which detaches transferred buffers), until the
+ * first tick after its first window. A string, not a function: tsx's helpers do not exist in the page.
+ */
+const RECORD_CHART_SETUP = `(() => {
+  const setup = { messages: [], stream: null, snapshotTicks: 0, done: false };
+  window.__chartSetup = setup;
+  const post = Worker.prototype.postMessage;
+  Worker.prototype.postMessage = function (message, transfer) {
+    if (!setup.done && message && typeof message === "object") {
+      if (message.type === "live-reset") {
+        setup.stream = message.stream;
+        setup.snapshotTicks = message.ticks.length;
+      } else if (message.type === "live-append") {
+        if (setup.stream !== null) setup.done = true;
+      } else if (message.type === "history") {
+        const history = message.history;
+        setup.messages.push({ ...message, history: { resolutionSeconds: history.resolutionSeconds, buckets: Array.from(history.buckets), means: history.means.map((mean) => Array.from(mean, (value) => (Number.isNaN(value) ? null : value))) } });
+      } else if (message.type !== "pointer" && message.type !== "png") {
+        const { canvas, ...rest } = message;
+        setup.messages.push(JSON.parse(JSON.stringify(rest)));
+      }
+    }
+    return post.call(this, message, transfer);
+  };
+})()`;
+
+async function recordChartSetup(browser: Browser, server: RunningServer, path: string): Promise<ChartSetup> {
+  const context = await browser.newContext({ viewport: VIEWPORT });
+  try {
+    const page = await context.newPage();
+    await page.addInitScript(RECORD_CHART_SETUP);
+    const response = await page.goto(`${server.url}${path}`, { waitUntil: "load", timeout: 30_000 });
+    if (!response?.ok()) throw new Error(`${path} answered ${response?.status() ?? "nothing"}`);
+    type SetupWindow = { __chartSetup: ChartSetup & { done: boolean } };
+    const setup = await waitFor(`${path}'s charts and the first tick after their window`, 30_000, server, () =>
+      page.evaluate(() => {
+        const recorded = (window as unknown as SetupWindow).__chartSetup;
+        return recorded.done ? recorded : undefined;
+      }),
+    );
+    if (!setup.messages.some((message) => message.type === "create")) throw new Error(`${path} created no chart in its worker (is OffscreenCanvas available?)`);
+    return { messages: setup.messages, stream: setup.stream, snapshotTicks: setup.snapshotTicks };
+  } finally {
+    await context.close();
+  }
+}
+
+/** The dashboard's chart worker (components/charts/chart.worker.ts) as one script, for the floor with charts. */
+async function bundleChartWorker(): Promise<string> {
+  const bundled = await build({ entryPoints: ["components/charts/chart.worker.ts"], bundle: true, format: "iife", platform: "browser", minify: true, write: false, logLevel: "warning" });
+  return bundled.outputFiles[0]!.text;
 }
 
 async function main() {
@@ -402,6 +468,11 @@ async function main() {
     const browser = await launchChromium();
     cleanup.add("close Chromium", () => browser.close());
 
+    // The floor with charts draws what these pages draw, with the worker they use.
+    const workerSource = await bundleChartWorker();
+    const chartSetups = new Map<string, ChartSetup>();
+    for (const path of ["/", "/wall"]) chartSetups.set(path, await recordChartSetup(browser, server, path));
+
     const modes = [];
     for (const throttle of THROTTLES) {
       const pages = [];
@@ -423,7 +494,16 @@ async function main() {
         console.error(`CPU ×${throttle}, the floor (a bare page on the same stream) run ${run}/${RUNS}…`);
         floorRuns.push(await floorRun(browser, server, throttle));
       }
-      modes.push({ throttle, pages, view24h: summariseLoads(loads), loads, floor: summariseFloor(floorRuns), floorRuns });
+      const floorsWithCharts = [];
+      for (const path of ["/", "/wall"]) {
+        const runs: Awaited<ReturnType<typeof floorRun>>[] = [];
+        for (let run = 1; run <= RUNS; run++) {
+          console.error(`CPU ×${throttle}, the floor with ${path}'s charts run ${run}/${RUNS}…`);
+          runs.push(await floorRun(browser, server, throttle, { setup: chartSetups.get(path)!, workerSource }));
+        }
+        floorsWithCharts.push({ path, ...summariseFloor(runs), runs });
+      }
+      modes.push({ throttle, pages, view24h: summariseLoads(loads), loads, floor: summariseFloor(floorRuns), floorRuns, floorsWithCharts });
     }
 
     const result = {
@@ -497,7 +577,7 @@ function summariseLoads(loads: Awaited<ReturnType<typeof daySwitch>>[]) {
   };
 }
 
-function printSummary(result: { machine: string; loadAverage: number[]; modes: { throttle: number; pages: ({ path: string } & ReturnType<typeof summariseRuns>)[]; view24h: ReturnType<typeof summariseLoads>; floor: ReturnType<typeof summariseFloor> }[] }, written: string) {
+function printSummary(result: { machine: string; loadAverage: number[]; modes: { throttle: number; pages: ({ path: string } & ReturnType<typeof summariseRuns>)[]; view24h: ReturnType<typeof summariseLoads>; floor: ReturnType<typeof summariseFloor>; floorsWithCharts: ({ path: string } & ReturnType<typeof summariseFloor>)[] }[] }, written: string) {
   const verdict = (met: boolean) => (met ? "MET" : "NOT MET");
   const lines = ["", `Browser benchmark — ${result.machine}; load average at the end ${result.loadAverage.join(" ")}`];
   for (const mode of result.modes) {
@@ -515,6 +595,9 @@ function printSummary(result: { machine: string; loadAverage: number[]; modes: {
       ...day.charts.map((chart) => `    ${chart.label.padEnd(42)} ${String(chart.points).padStart(6)} points ${String(chart.ms).padStart(8)} ms (own ${chart.ownMs})`),
       day.mainThreadPerTickWhileOpen ? `    main thread per tick while open: ${day.mainThreadPerTickWhileOpen.taskMs} ms` : "",
       `  floor (a bare page writing four figures per tick): main thread per tick ${mode.floor.taskMs} ms (script ${mode.floor.scriptMs}, layout ${mode.floor.layoutMs}; CPU ${mode.floor.cpuTaskMs})`,
+      ...mode.floorsWithCharts.map(
+        (floor) => `  floor with ${floor.path}'s charts (the same page, the dashboard's worker drawing them): main thread per tick ${floor.taskMs} ms (script ${floor.scriptMs}, layout ${floor.layoutMs}; CPU ${floor.cpuTaskMs})`,
+      ),
     );
   }
   lines.push("", `written to ${written}`);
