@@ -39,12 +39,12 @@ import { existsSync, readFileSync } from "node:fs";
 import os from "node:os";
 import { parseArgs } from "node:util";
 import type { Browser, CDPSession, Page } from "@playwright/test";
+import { build } from "esbuild";
 import { dropDatabase, ensureDatabaseExists } from "@/lib/db/admin";
 import type { PulseBenchHooks } from "@/lib/realtime/bench-probe";
 import { startServer, type RunningServer } from "@/e2e/support/server";
 import { assertPortFree, createCleanup, dropLeftoverDatabases, launchChromium, sleep, stopServer, waitFor, waitForDayOfHistory } from "@/test/support/harness";
 import { providePostgresServer } from "@/test/support/postgres-server";
-import { build } from "esbuild";
 import { floorPageHtml } from "./floor-page";
 import { benchPort, writeResult } from "./settings";
 
@@ -351,7 +351,8 @@ async function daySwitch(browser: Browser, server: RunningServer, throttle: numb
 /**
  * The floor (bench/floor-page.ts): main-thread time per tick of a bare page on the same stream,
  * measured as the dashboard's is. The page replaces one of the server's own responses, so that
- * its socket is same-origin; `bypassCSP` lets its inline script run there.
+ * its socket is same-origin; `bypassCSP` lets its inline script run there. With `charts`, the
+ * floor with charts: the page first starts the dashboard's chart worker on the recorded set-up.
  */
 async function floorRun(browser: Browser, server: RunningServer, throttle: number, charts?: { setup: ChartSetup; workerSource: string }) {
   const { context, page, cdp } = await meteredPage(browser, throttle, { bypassCSP: true });
